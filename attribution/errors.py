@@ -1,0 +1,25 @@
+"""Errors a user can cause. The CLI prints their message on one line and exits non-zero."""
+
+from __future__ import annotations
+
+
+class AttributionError(Exception):
+    """Base class of every error the user can cause or fix."""
+
+
+class InputError(AttributionError):
+    """An input file cannot be read as an article."""
+
+    def __init__(self, path: object, message: str, line: int | None = None) -> None:
+        where = f"{path}:{line}" if line is not None else f"{path}"
+        super().__init__(f"{where}: {message}")
+        self.path = str(path)
+        self.line = line
+
+
+class ModelNotInstalled(AttributionError):
+    """An NLP model or backend is missing; the message says how to install it."""
+
+
+class RegistryError(AttributionError):
+    """A registry file is invalid; the message lists every problem with file and line."""

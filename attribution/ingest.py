@@ -1,0 +1,374 @@
+"""Read articles from files: plain text, Markdown, HTML and JSON Lines.
+
+Each reader turns one file into `Article`s. A problem with one file (or one JSONL line)
+is an `InputError` naming the file and, where it can, the line; the caller decides
+whether to go on with the other inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from attribution.errors import InputError
+from attribution.model import Article
+
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
+LANGUAGES = ("fr", "en")
+MAX_TITLE_CHARS = 200
+
+_MONTHS = {
+    **dict.fromkeys(("janvier", "january", "jan"), 1),
+    **dict.fromkeys(("février", "fevrier", "february", "feb", "fév", "fev"), 2),
+    **dict.fromkeys(("mars", "march", "mar"), 3),
+    **dict.fromkeys(("avril", "april", "apr", "avr"), 4),
+    **dict.fromkeys(("mai", "may"), 5),
+    **dict.fromkeys(("juin", "june", "jun"), 6),
+    **dict.fromkeys(("juillet", "july", "jul", "juil"), 7),
+    **dict.fromkeys(("août", "aout", "august", "aug"), 8),
+    **dict.fromkeys(("septembre", "september", "sep", "sept"), 9),
+    **dict.fromkeys(("octobre", "october", "oct"), 10),
+    **dict.fromkeys(("novembre", "november", "nov"), 11),
+    **dict.fromkeys(("décembre", "decembre", "december", "dec", "déc"), 12),
+}
+_TIME = r"(?:\s*(?:à|a|at|,|-)?\s*(?P<h>\d{1,2})\s*[:hH]\s*(?P<mi>\d{2})?\s*(?P<ampm>[AaPp][Mm])?)?"
+_DATE_PATTERNS = (
+    re.compile(r"(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})" + _TIME),
+    re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ]" + _TIME[2:]),
+    re.compile(r"(?P<d>\d{1,2})(?:er)?\s+(?P<mname>[^\W\d_]+)\.?\s+(?P<y>\d{4})" + _TIME),
+    re.compile(r"(?P<mname>[^\W\d_]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})" + _TIME),
+)
+_DATE_LINE_MAX = 80
+_DATE_LINE_PREFIX = re.compile(
+    r"^\s*(?:publié|mis à jour|updated|published|posted|le|on|date)?\s*(?:le|on|:)?\s*",
+    re.IGNORECASE,
+)
+
+
+def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """The files to read: each path as given, directories walked in name order.
+
+    A missing path is yielded as is, so that reading it reports the error in order.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            yield path
+            continue
+        seen: set[tuple[int, int]] = set()
+        for root, dirs, files in os.walk(path, followlinks=True):
+            st = os.stat(root)
+            if (st.st_dev, st.st_ino) in seen:  # a symlink loop
+                dirs[:] = []
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.lower().endswith(SUFFIXES) and not name.startswith("."):
+                    yield Path(root) / name
+
+
+def read_articles(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    lang: str | None = None,
+    publisher: str | None = None,
+) -> Iterator[Article | InputError]:
+    """Every article of every input, or the error that stopped one input or line."""
+    for path in iter_input_files(paths):
+        try:
+            for item in read_file(path):
+                yield item if isinstance(item, InputError) else _complete(item, lang, publisher)
+        except InputError as err:
+            yield err
+
+
+def read_file(path: Path) -> Iterator[Article | InputError]:
+    """Articles of one file (a JSONL file may also yield errors for single lines)."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(
+            path,
+            f"unknown format {suffix or '(no extension)'!r}; expected one of "
+            + ", ".join(SUFFIXES),
+        )
+    text = decode(path, _read_bytes(path))
+    if suffix == ".jsonl":
+        yield from _read_jsonl(path, text)
+    elif suffix in (".html", ".htm"):
+        yield _read_html(path, text)
+    else:
+        yield _read_plain(path, text)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory") from None
+    except OSError as err:
+        raise InputError(path, f"cannot read: {err.strerror or err}") from None
+
+
+def decode(path: Path, data: bytes) -> str:
+    """UTF-8 (with or without BOM) or BOM-marked UTF-16, with line endings made `\\n`."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise InputError(path, f"invalid UTF-16 at byte {err.start}") from None
+    else:
+        if b"\x00" in data[:8192]:
+            raise InputError(path, "binary file, not text")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            line = data[: err.start].count(b"\n") + 1
+            raise InputError(
+                path, f"not UTF-8 (byte 0x{data[err.start]:02x}); re-save the file as UTF-8", line
+            ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(path, "empty file")
+    return text
+
+
+def _read_plain(path: Path, text: str) -> Article:
+    meta, body, body_line = _front_matter(path, text)
+    title = _str(meta.get("title"))
+    date = _str(meta.get("date"))
+    if not meta:
+        date, title, body = _plain_header(body)
+    elif path.suffix.lower() == ".md" and title is None:
+        first, _, rest = body.lstrip("\n").partition("\n")
+        if first.startswith("# "):
+            title, body = first[2:].strip(), rest
+    if title:
+        body = _drop_repeated_title(body, title)
+    body = body.strip("\n")
+    if not body.strip():
+        raise InputError(path, "no article text after the header", body_line)
+    return Article(
+        id=_str(meta.get("id")) or path.as_posix(),
+        text=body,
+        title=title,
+        date=normalize_date(date) if date else None,
+        url=_str(meta.get("url")),
+        publisher=_str(meta.get("publisher")),
+        site_name=_str(meta.get("site_name")),
+        lang=_str(meta.get("lang")),
+        path=path.as_posix(),
+    )
+
+
+def _front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]:
+    """YAML front matter between `---` lines at the very start of the file."""
+    if not text.startswith("---\n"):
+        return {}, text, 1
+    end = text.find("\n---", 3)
+    if end < 0 or text[end + 4 : end + 5] not in ("\n", ""):
+        raise InputError(path, "front matter opened with '---' is never closed", 1)
+    try:
+        meta = yaml.safe_load(text[4:end]) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        raise InputError(
+            path, f"invalid front matter: {getattr(err, 'problem', err)}", line
+        ) from None
+    if not isinstance(meta, dict):
+        raise InputError(path, "front matter must be a mapping of keys to values", 2)
+    body = text[end + 5 :]
+    return meta, body, text[: end + 5].count("\n") + 1
+
+
+def _plain_header(text: str) -> tuple[str | None, str | None, str]:
+    """A scraped page often starts with a date line and a title line; take them out."""
+    lines = text.split("\n")
+    k = 0
+    while k < len(lines) and not lines[k].strip():
+        k += 1
+    date = None
+    if k < len(lines) and _looks_like_date_line(lines[k]):
+        date = lines[k].strip()
+        k += 1
+        while k < len(lines) and not lines[k].strip():
+            k += 1
+    title = None
+    if k < len(lines) and _looks_like_title(lines, k):
+        title = lines[k].strip()
+        k += 1
+    return date, title, "\n".join(lines[k:])
+
+
+def _looks_like_date_line(line: str) -> bool:
+    line = line.strip()
+    return (
+        len(line) <= _DATE_LINE_MAX
+        and _match_date(line) is not None
+        and len(re.sub(r"[\d\s:/.\-,]", "", line)) <= 40
+    )
+
+
+def _looks_like_title(lines: list[str], k: int) -> bool:
+    """A short line with no final full stop, followed by a blank line and more text."""
+    line = lines[k].strip()
+    followed_by_blank = k + 1 < len(lines) and not lines[k + 1].strip()
+    has_more = any(s.strip() for s in lines[k + 1 :])
+    return (
+        0 < len(line) <= MAX_TITLE_CHARS
+        and not line.endswith((".", ":", ";", ","))
+        and followed_by_blank
+        and has_more
+    )
+
+
+def _drop_repeated_title(body: str, title: str) -> str:
+    stripped = body.lstrip("\n")
+    first, _, rest = stripped.partition("\n")
+    if _squash(first) == _squash(title):
+        return rest
+    return body
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\W+", " ", s).strip().casefold()
+
+
+def _match_date(s: str) -> re.Match[str] | None:
+    s = _DATE_LINE_PREFIX.sub("", s, count=1)
+    for pattern in _DATE_PATTERNS:
+        m = pattern.search(s)
+        if m and ("mname" not in m.groupdict() or m["mname"].lower().rstrip(".") in _MONTHS):
+            return m
+    return None
+
+
+def normalize_date(s: str) -> str:
+    """ISO 8601 (`2024-03-28` or `2024-03-28T22:57`) when the text is a date, else as given."""
+    m = _match_date(s.strip())
+    if m is None:
+        return s.strip()
+    g = m.groupdict()
+    month = int(g["m"]) if g.get("m") else _MONTHS[g["mname"].lower().rstrip(".")]
+    day, year = int(g["d"]), int(g["y"])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return s.strip()
+    iso = f"{year:04d}-{month:02d}-{day:02d}"
+    if g.get("h") is not None:
+        hour = int(g["h"])
+        ampm = (g.get("ampm") or "").lower()
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        if hour < 24:
+            iso += f"T{hour:02d}:{int(g.get('mi') or 0):02d}"
+    return iso
+
+
+def _read_html(path: Path, text: str) -> Article:
+    import trafilatura  # slow to import; only HTML inputs pay for it
+
+    doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False)
+    body = getattr(doc, "text", None) if doc is not None else None
+    if not body or not body.strip():
+        raise InputError(path, "no article text found in the HTML")
+    title = getattr(doc, "title", None) or None
+    if title:
+        body = _drop_repeated_title(body, title)
+    return Article(
+        id=path.as_posix(),
+        text=body.strip("\n"),
+        title=title,
+        date=getattr(doc, "date", None) or None,
+        url=getattr(doc, "url", None) or None,
+        site_name=getattr(doc, "sitename", None) or None,
+        lang=getattr(doc, "language", None) or None,
+        path=path.as_posix(),
+    )
+
+
+_JSONL_KEYS = ("id", "title", "date", "url", "publisher", "lang", "site_name")
+
+
+def _read_jsonl(path: Path, text: str) -> Iterator[Article | InputError]:
+    found = False
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield InputError(path, f"invalid JSON: {err.msg}", n)
+            continue
+        if not isinstance(obj, dict):
+            yield InputError(path, "expected a JSON object", n)
+            continue
+        body = obj.get("text")
+        if not isinstance(body, str) or not body.strip():
+            yield InputError(path, "missing or empty 'text'", n)
+            continue
+        bad = [k for k in _JSONL_KEYS if obj.get(k) is not None and not isinstance(obj[k], str)]
+        if bad:
+            yield InputError(path, f"'{bad[0]}' must be a string", n)
+            continue
+        found = True
+        yield Article(
+            id=obj.get("id") or f"{path.as_posix()}#{n}",
+            text=body.replace("\r\n", "\n").replace("\r", "\n"),
+            title=obj.get("title"),
+            date=obj.get("date"),
+            url=obj.get("url"),
+            publisher=obj.get("publisher"),
+            site_name=obj.get("site_name"),
+            lang=obj.get("lang"),
+            path=path.as_posix(),
+        )
+    if not found:
+        yield InputError(path, "no article in this JSONL file")
+
+
+def _complete(article: Article, lang: str | None, publisher: str | None) -> Article:
+    return replace(
+        article,
+        lang=_known_lang(article.lang) or lang or detect_language(article.text),
+        publisher=article.publisher or publisher,
+    )
+
+
+def _known_lang(lang: str | None) -> str | None:
+    if not lang:
+        return None
+    code = lang.strip().lower().replace("_", "-").split("-")[0]
+    return code if code in LANGUAGES else None
+
+
+def detect_language(text: str) -> str:
+    """French or English, whichever the text is closer to."""
+    global _IDENTIFIER
+    if _IDENTIFIER is None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE)
+        _IDENTIFIER.set_languages(list(LANGUAGES))
+    lang: str = _IDENTIFIER.classify(text[:5000])[0]
+    return lang
+
+
+_IDENTIFIER: Any = None
+
+
+def _str(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value)

