@@ -1,0 +1,557 @@
+"""The outlet registry: load and validate `sources.yaml` files, merge them, match mentions.
+
+Validation reports every problem of a file in one run, each with file, line and field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+from attribution.errors import RegistryError
+from attribution.lexicon import unaccented
+
+OutletType = Literal[
+    "newspaper",
+    "tv",
+    "radio",
+    "agency",
+    "website",
+    "ngo",
+    "monitor",
+    "government",
+    "armed_group",
+    "party",
+    "social_account",
+]
+ReliabilityLevel = Literal["high", "mixed", "low", "unrated"]
+SourceKindName = Literal[
+    "outlet",
+    "official",
+    "organization",
+    "person",
+    "armed_group",
+    "anonymous",
+    "witness",
+    "document",
+    "social_media",
+    "publisher_self",
+    "unnamed",
+]
+
+
+def _partial_date(value: Any) -> dt.date | int | None:
+    """A full date, or a year when that is all we know."""
+    if (
+        value is None
+        or isinstance(value, dt.date)
+        or (isinstance(value, int) and 1000 <= value <= 2999)
+    ):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{4}", text):
+            return int(text)
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD) or a year (YYYY)")
+
+
+PartialDate = Annotated[dt.date | int | None, BeforeValidator(_partial_date)]
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Alias(_Model):
+    text: str = Field(min_length=1)
+    lang: str = Field(min_length=2, max_length=3)
+    script: str | None = None
+
+
+class Relation(_Model):
+    """An owner or an affiliation, valid over a period, with references."""
+
+    owner: str | None = None
+    name: str | None = None
+    relation: str | None = None
+    valid_from: PartialDate = None
+    valid_to: PartialDate = None
+    refs: tuple[str, ...] = ()
+
+
+class Alignment(_Model):
+    axis: str
+    refs: tuple[str, ...] = ()
+
+
+class Reliability(_Model):
+    level: ReliabilityLevel = "unrated"
+    rationale: str | None = None
+    reviewed: dt.date | None = None
+
+
+class Rating(_Model):
+    provider: str
+    values: dict[str, Any]
+    retrieved: dt.date
+    ref: str | None = None
+
+
+class Active(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: PartialDate = Field(default=None, alias="from")
+    to: PartialDate = None
+
+
+class Outlet(_Model):
+    id: str
+    name: str = Field(min_length=1)
+    aliases: tuple[Alias, ...] = ()
+    type: OutletType
+    country: str | None = None
+    coverage_countries: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    ownership: tuple[Relation, ...] = ()
+    affiliations: tuple[Relation, ...] = ()
+    state_affiliated: bool = False
+    alignment: Alignment | None = None
+    reliability: Reliability = Reliability()
+    ratings: tuple[Rating, ...] = ()
+    active: Active | None = None
+    ambiguous_with: tuple[str, ...] = ()
+    notes: str | None = None
+    refs: tuple[str, ...] = ()
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not _SLUG.match(v):
+            raise ValueError("must be a lower-case slug (letters, digits and '-')")
+        return v
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, v: str | None) -> str | None:
+        if v is not None and not _COUNTRY.match(v):
+            raise ValueError(f"{v!r} is not an ISO 3166-1 alpha-2 code (two capital letters)")
+        return v
+
+    @field_validator("coverage_countries")
+    @classmethod
+    def _countries(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [c for c in v if not _COUNTRY.match(c)]
+        if bad:
+            raise ValueError(f"not ISO 3166-1 alpha-2 codes: {', '.join(map(repr, bad))}")
+        return v
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name, *(a.text for a in self.aliases)]
+
+
+class Retired(_Model):
+    """A user registry entry that removes an outlet of an earlier registry."""
+
+    id: str
+    retired: Literal[True]
+
+
+class SourceClass(_Model):
+    kind: SourceKindName
+    label: str
+    description: str
+
+
+class RegistryFile(_Model):
+    schema_version: Literal[1]
+    source_classes: tuple[SourceClass, ...] = ()
+    outlets: tuple[Outlet | Retired, ...] = ()
+
+
+class _RegistryHead(_Model):
+    """The file without its outlets, which are validated one by one."""
+
+    schema_version: Literal[1]
+    source_classes: tuple[SourceClass, ...] = ()
+    outlets: list[Any] = []
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so that a bad date is a field error."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+# --- loading -------------------------------------------------------------------------
+
+
+def default_registry_path() -> Path:
+    return Path(str(resources.files("attribution").joinpath("data/sources.yaml")))
+
+
+def user_registry_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("attribution")) / "sources.yaml"
+
+
+def load_file(path: Path) -> RegistryFile:
+    """One registry file, validated; every problem reported at once."""
+    try:
+        st = path.stat()
+    except OSError:
+        st = None
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size) if st else None
+    if key is not None and key in _LOADED:
+        return _LOADED[key]
+    registry = _load_file(path)
+    if key is not None:
+        _LOADED[key] = registry
+    return registry
+
+
+_LOADED: dict[tuple[str, int, int], RegistryFile] = {}
+
+
+def _load_file(path: Path) -> RegistryFile:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise RegistryError(f"{path}: no such registry file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise RegistryError(f"{path}: cannot read registry: {err}") from None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        context = getattr(err, "context_mark", None)
+        if context is not None and mark is not None and context.line != mark.line:
+            problem += f" ({getattr(err, 'context', '') or 'opened'} at line {context.line + 1})"
+        raise RegistryError(f"{path}{line}: invalid YAML: {problem}") from None
+    if not isinstance(data, dict):
+        raise RegistryError(
+            f"{path}:1: a registry is a mapping with 'schema_version' and 'outlets'"
+        )
+    problems: list[str] = []
+
+    def report(err: ValidationError, prefix: list[int | str]) -> None:
+        for e in err.errors():
+            loc = [*prefix, *e["loc"]]
+            problems.append(f"{path}:{_line_of(node, loc)}: {_dotted(loc)}: {e['msg']}")
+
+    head = None
+    try:
+        head = _RegistryHead.model_validate(data)
+    except ValidationError as err:
+        report(err, [])
+    outlets: list[Outlet | Retired] = []
+    for k, entry in enumerate(
+        data.get("outlets") or [] if isinstance(data.get("outlets"), list) else []
+    ):
+        model: type[Outlet] | type[Retired] = (
+            Retired if isinstance(entry, dict) and "retired" in entry else Outlet
+        )
+        try:
+            outlets.append(model.model_validate(entry))
+        except ValidationError as err:
+            report(err, ["outlets", k])
+    if problems or head is None:
+        raise RegistryError("\n".join(dict.fromkeys(problems)))
+    registry = RegistryFile(
+        schema_version=head.schema_version,
+        source_classes=head.source_classes,
+        outlets=tuple(outlets),
+    )
+    assert node is not None
+    problems += _cross_checks(path, node, registry)
+    if problems:
+        raise RegistryError("\n".join(problems))
+    return registry
+
+
+def _dotted(loc: Sequence[int | str]) -> str:
+    out = ""
+    for p in loc:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top)"
+
+
+def _line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int:
+    """The 1-based line of the YAML node at `loc` (or of its nearest existing parent)."""
+    line = 1
+    cur = node
+    for part in loc:
+        if cur is None:
+            break
+        line = cur.start_mark.line + 1
+        nxt: yaml.Node | None = None
+        if isinstance(cur, yaml.MappingNode):
+            for key, value in cur.value:
+                if key.value == part:
+                    nxt = value
+                    line = key.start_mark.line + 1
+                    break
+        elif isinstance(cur, yaml.SequenceNode) and isinstance(part, int) and part < len(cur.value):
+            nxt = cur.value[part]
+        cur = nxt
+    if cur is not None:
+        line = cur.start_mark.line + 1
+    return line
+
+
+def _cross_checks(path: Path, node: yaml.Node, registry: RegistryFile) -> list[str]:
+    problems: list[str] = []
+    first_line: dict[str, int] = {}
+    outlets = [(k, o) for k, o in enumerate(registry.outlets) if isinstance(o, Outlet)]
+    ids = {o.id for _, o in outlets}
+    for k, o in enumerate(registry.outlets):
+        line = _line_of(node, ["outlets", k, "id"])
+        if o.id in first_line:
+            problems.append(
+                f"{path}:{line}: outlets[{k}].id: duplicate id {o.id!r} "
+                f"(first at line {first_line[o.id]})"
+            )
+        else:
+            first_line[o.id] = line
+    owner: dict[str, tuple[str, int]] = {}
+    for k, o in outlets:
+        for other in o.ambiguous_with:
+            if other not in ids:
+                line = _line_of(node, ["outlets", k, "ambiguous_with"])
+                problems.append(f"{path}:{line}: outlets[{k}].ambiguous_with: unknown id {other!r}")
+        for j, name in enumerate(o.names):
+            key = normalize(name)
+            if not key:
+                continue
+            if key in owner and owner[key][0] != o.id:
+                prev, prev_line = owner[key]
+                if prev not in o.ambiguous_with:
+                    loc: list[int | str] = (
+                        ["outlets", k, "aliases", j - 1] if j else ["outlets", k, "name"]
+                    )
+                    line = _line_of(node, loc)
+                    problems.append(
+                        f"{path}:{line}: outlets[{k}] ({o.id}): alias {name!r} is also a name of "
+                        f"{prev!r} (line {prev_line}); list them in each other's ambiguous_with"
+                    )
+            else:
+                owner[key] = (o.id, _line_of(node, ["outlets", k]))
+    return problems
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Merged outlets by id, with the index used to match mentions."""
+
+    outlets: dict[str, Outlet]
+    source_classes: dict[str, SourceClass] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def hash(self) -> str:
+        payload = json.dumps(
+            [o.model_dump(mode="json") for o in sorted(self.outlets.values(), key=lambda o: o.id)],
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+    @functools.cached_property
+    def matcher(self) -> Matcher:
+        return Matcher(self)
+
+
+def merge(files: Iterable[RegistryFile], names: Iterable[str] = ()) -> Registry:
+    outlets: dict[str, Outlet] = {}
+    classes: dict[str, SourceClass] = {}
+    for reg in files:
+        for c in reg.source_classes:
+            classes[c.kind] = c
+        for o in reg.outlets:
+            if isinstance(o, Retired):
+                outlets.pop(o.id, None)
+            else:
+                outlets[o.id] = o
+    return Registry(outlets, classes, tuple(names))
+
+
+def load_registry(extra: Sequence[str | Path] = (), *, use_user_file: bool = True) -> Registry:
+    """The packaged default, then the user's config file, then `--registry` files."""
+    paths = [default_registry_path()]
+    user = user_registry_path()
+    if use_user_file and user.is_file():
+        paths.append(user)
+    paths += [Path(p) for p in extra]
+    return merge((load_file(p) for p in paths), (str(p) for p in paths))
+
+
+# --- matching --------------------------------------------------------------------------
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
+# The Arabic article in its Latin spellings, when written apart: "al-", "el ", "as-"…
+_ARTICLE_VARIANTS = re.compile(r"\b(?:al|el|as|ad|an|ar|at|az|ash|ach|ad|ul)[-\s]+(?=\w)")
+# …and glued with a doubled sun letter: "Assafir", "Annahar", "Ashsharq".
+_GLUED_ARTICLE = re.compile(r"^a([tdszrn])(?=\1\w{3})|^ash(?=sh\w{3})")
+_PARENS = re.compile(r"\(([^()]*)\)")
+
+
+@functools.cache
+def _matching_data() -> dict[str, Any]:
+    text = resources.files("attribution").joinpath("data/matching.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@functools.cache
+def _descriptor_pattern() -> re.Pattern[str]:
+    """One leading descriptor with its country words: "quotidien libanais ", "agence de presse "."""
+    data = _matching_data()
+    words = sorted({unaccented(w.lower()) for w in data["descriptors"]}, key=len, reverse=True)
+    adjectives = sorted(
+        {unaccented(w.lower()) for w in data["country_words"]}, key=len, reverse=True
+    )
+    desc = "|".join(re.escape(w) for w in words)
+    adj = "|".join(re.escape(w) for w in adjectives)
+    return re.compile(rf"^(?:{desc})\s+(?:(?:{adj})\s+)*(?:(?:de|d'|du)\s+)?")
+
+
+_LEADING_ARTICLE = re.compile(r"^(?:le|la|les|l'|du|de la|des|de l'|d'|the)\s*")
+
+
+def normalize(text: str) -> str:
+    """Case, accents, apostrophes, a leading article, "al-/el-" variants, punctuation."""
+    s = unaccented(text.translate(_APOSTROPHES)).casefold().strip()
+    s = _PARENS.sub(" ", s)
+    s = _LEADING_ARTICLE.sub("", s)
+    s = _ARTICLE_VARIANTS.sub("", s)
+    s = re.sub(r"[^\w]+", " ", s).strip()
+    return _GLUED_ARTICLE.sub("", s)
+
+
+def without_descriptors(text: str) -> list[str]:
+    """The mention with its leading descriptors taken off one at a time:
+    "le quotidien libanais Assafir" → ["quotidien libanais assafir", "assafir"]."""
+    s = unaccented(text.translate(_APOSTROPHES)).casefold().strip()
+    s = _PARENS.sub(" ", s)
+    out = [normalize(s)]
+    while True:
+        s = _LEADING_ARTICLE.sub("", s)
+        stripped = _descriptor_pattern().sub("", s, count=1)
+        if stripped == s or not stripped.strip():
+            return [k for k in dict.fromkeys(out) if k]
+        s = stripped
+        out.append(normalize(s))
+
+
+def country_context(text: str) -> set[str]:
+    """Countries named by adjectives or names in a text ("le quotidien libanais" → LB)."""
+    words = _matching_data()["country_words"]
+    folded = unaccented(text.casefold())
+    return {
+        code
+        for word, code in words.items()
+        if re.search(rf"\b{re.escape(unaccented(word.lower()))}\b", folded)
+    }
+
+
+@dataclass(frozen=True)
+class Match:
+    outlet: str | None
+    method: Literal["exact", "alias", "normalized", "acronym", "fuzzy", "ambiguous", "none"]
+    score: float = 0.0
+    candidates: tuple[str, ...] = ()
+    matched: str | None = None  # the registry name or alias that matched
+
+
+FUZZY_THRESHOLD = 88.0
+MIN_FUZZY_LENGTH = 5
+
+
+class Matcher:
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.exact: dict[str, set[str]] = {}
+        self.normalized: dict[str, set[str]] = {}
+        self.names: dict[str, str] = {}
+        for o in registry.outlets.values():
+            for name in o.names:
+                self.exact.setdefault(name.strip(), set()).add(o.id)
+                key = normalize(name)
+                if key:
+                    self.normalized.setdefault(key, set()).add(o.id)
+                    self.names.setdefault(key, name)
+        self._keys = list(self.normalized)
+
+    def match(self, mention: str, context: Iterable[str] = ()) -> Match:
+        """The outlet a mention names, and how it was found; ambiguity is settled by the
+        countries of the context (or left for review)."""
+        countries = set(context) | country_context(mention)
+        return self._match(mention.strip(), frozenset(countries))
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one matcher per registry, lives as long
+    def _match(self, mention: str, countries: frozenset[str]) -> Match:
+        if mention in self.exact:
+            return self._decide(self.exact[mention], "exact", 100.0, countries, mention)
+        keys = without_descriptors(mention)
+        if not any(
+            c.isupper() or (not c.isascii() and c.isalpha() and not c.islower()) for c in mention
+        ) and (len(keys[-1].split()) < 3 if keys else True):
+            return Match(None, "none")  # a short common noun: "la presse" is not La Presse
+        for key in keys:
+            if key in self.normalized:
+                name = self.names[key]
+                method = "alias" if mention.casefold() == name.casefold() else "normalized"
+                return self._decide(self.normalized[key], method, 100.0, countries, name)
+        key = keys[-1] if keys else ""
+        for acronym in _PARENS.findall(mention):
+            akey = normalize(acronym)
+            if akey in self.normalized:
+                return self._decide(self.normalized[akey], "acronym", 100.0, countries, acronym)
+        if len(key) < MIN_FUZZY_LENGTH:
+            return Match(None, "none")
+        from rapidfuzz import fuzz, process
+
+        best = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
+        if best is None:
+            return Match(None, "none")
+        found, score, _ = best
+        return self._decide(
+            self.normalized[found], "fuzzy", float(score), countries, self.names[found]
+        )
+
+    def _decide(
+        self, ids: set[str], method: Any, score: float, countries: frozenset[str], matched: str
+    ) -> Match:
+        if len(ids) == 1:
+            return Match(next(iter(ids)), method, score, tuple(ids), matched)
+        outlets = [self.registry.outlets[i] for i in sorted(ids)]
+        local = [o for o in outlets if o.country in countries]
+        if len(local) == 1:
+            return Match(local[0].id, method, score, tuple(sorted(ids)), matched)
+        return Match(None, "ambiguous", score, tuple(sorted(ids)), matched)

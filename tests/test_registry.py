@@ -1,0 +1,108 @@
+"""The outlet registry: validation with file and line, merging, matching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from attribution.errors import RegistryError
+from attribution.registry import load_file, load_registry, merge
+
+GOOD = """schema_version: 1
+outlets:
+  - id: al-nour
+    name: Al-Nour
+    aliases:
+      - {text: "Al Nour", lang: fr}
+    type: newspaper
+    country: LB
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "reg.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_default_registry_loads() -> None:
+    registry = load_registry(use_user_file=False)
+    assert len(registry.outlets) >= 80
+    assert len(registry.hash) == 16
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("schema_version: 1\noutlets:\n  - id: x\n    name: [unclosed\n", ":5: invalid YAML"),
+        (GOOD + "    colour: red\n", ":9: outlets[0].colour: Extra inputs are not permitted"),
+        (GOOD.replace("country: LB", "country: Lebanon"), ":8: outlets[0].country:"),
+        (GOOD.replace("type: newspaper", "type: blog"), ":7: outlets[0].type:"),
+        (
+            GOOD + GOOD.split("outlets:\n")[1],
+            ":9: outlets[1].id: duplicate id 'al-nour' (first at line 3)",
+        ),
+        (
+            GOOD + "    active: {from: 2020-13-45}\n",
+            ":9: outlets[0].active.from: Value error, '2020-13-45' is not a date",
+        ),
+        (GOOD + "    reliability: {level: excellent}\n", ":9: outlets[0].reliability.level:"),
+    ],
+)
+def test_broken_registries_name_file_line_and_field(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(RegistryError) as err:
+        load_file(path)
+    assert f"{path}{expected}" in str(err.value)
+
+
+def test_every_problem_is_reported_in_one_run(tmp_path: Path) -> None:
+    text = GOOD.replace("country: LB", "country: lb").replace("type: newspaper", "type: blog")
+    with pytest.raises(RegistryError) as err:
+        load_file(write(tmp_path, text))
+    assert len(str(err.value).splitlines()) == 2
+
+
+def test_alias_shared_by_two_outlets_needs_ambiguous_with(tmp_path: Path) -> None:
+    other = (
+        GOOD.split("outlets:\n")[1]
+        .replace("id: al-nour", "id: al-nour-eg")
+        .replace("name: Al-Nour", "name: Al Nour (Egypt)")
+    )
+    with pytest.raises(RegistryError, match="alias 'Al Nour' is also a name of 'al-nour'"):
+        load_file(write(tmp_path, GOOD + other))
+
+
+def test_later_registries_win_by_id_and_can_retire(tmp_path: Path) -> None:
+    base = load_file(write(tmp_path, GOOD))
+    override = load_file(write(tmp_path, GOOD.replace("country: LB", "country: SY"), "b.yaml"))
+    assert merge([base, override]).outlets["al-nour"].country == "SY"
+    retire = load_file(
+        write(tmp_path, "schema_version: 1\noutlets:\n  - {id: al-nour, retired: true}\n", "c.yaml")
+    )
+    assert "al-nour" not in merge([base, retire]).outlets
+
+
+@pytest.mark.parametrize(
+    ("mention", "outlet", "context"),
+    [
+        ("le quotidien libanais Assafir", "assafir", ()),
+        ("As-Safir", "assafir", ()),
+        ("la chaîne de télévision Al-Manar", "al-manar", ()),
+        ("l'AFP", "afp", ()),
+        ("l’Observatoire syrien des droits de l’homme", "osdh", ()),
+        ("OSDH", "osdh", ()),
+        ("le journal al-Akhbar", "al-akhbar-lb", ("LB",)),
+        ("le quotidien égyptien Al-Akhbar", "al-akhbar-eg", ()),
+        ("Al-Akhbar", None, ()),
+        ("la presse", None, ()),
+        ("des sources", None, ()),
+        ("le ministre", None, ()),
+    ],
+)
+def test_matching(mention: str, outlet: str | None, context: tuple[str, ...]) -> None:
+    matcher = load_registry(use_user_file=False).matcher
+    assert matcher.match(mention, context).outlet == outlet
