@@ -1,0 +1,250 @@
+"""Attribution extraction: pure functions from a neutral parse to `Attribution`s.
+
+No I/O, no backend, no registry: the parse and the lexicon in, attributions out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from attribution.extract import rules
+from attribution.extract.quotes import Quote, find_quotes
+from attribution.extract.resolve import describe, resolve_sources
+from attribution.extract.rules import Finding
+from attribution.extract.spans import span_of
+from attribution.lexicon import Lexicon
+from attribution.model import Attribution, Cue, CueType, Parse, Sentence, Span, Token
+
+Rule = Callable[[Parse, Sentence, Lexicon], Iterator[Finding]]
+SENTENCE_RULES: tuple[Rule, ...] = (
+    rules.prepositional,
+    rules.view,
+    rules.nominal,
+    rules.hearsay,
+    rules.social_media,
+)
+
+
+def extract(parse: Parse, lex: Lexicon, article: str = "") -> list[Attribution]:
+    quotes = find_quotes(parse.text, lex.quote_pairs)
+    inside = _tokens_inside(parse, quotes)
+    findings: list[Finding] = []
+    for sent in parse.sentences:
+        found = [f for rule in SENTENCE_RULES for f in rule(parse, sent, lex)]
+        found += rules.speech_verbs(parse, sent, lex, inside)
+        findings += [f for f in found if not any(t.i in inside for t in f.cue)]
+    findings = _drop_duplicates(findings)
+    findings.sort(key=lambda f: f.cue[0].i)
+    rules_relay(parse, lex, findings)
+    claims = [_claim_span(parse, f, quotes) for f in findings]
+    findings, claims = _add_quotes_with_neighbour_speaker(parse, lex, quotes, findings, claims)
+    mentions = resolve_sources(parse, lex, findings)
+    out = []
+    for f, (claim, direct), mention in zip(findings, claims, mentions, strict=True):
+        cue_span = span_of(parse, f.cue)
+        if cue_span is None or claim is None:
+            continue
+        via = describe(parse, lex, f.via) if f.via is not None else None
+        out.append(
+            Attribution(
+                article=article,
+                sentence=f.sentence,
+                cue=Cue(cue_span, f.cue_type, f.lemma),
+                claim=claim,
+                source=mention,
+                via=via,
+                direct_quote=direct,
+                confidence=f.confidence,
+                notes=tuple(f.constructions),
+            )
+        )
+    return out
+
+
+def _tokens_inside(parse: Parse, quotes: list[Quote]) -> set[int]:
+    inside: set[int] = set()
+    k = 0
+    for q in quotes:
+        while k < len(parse.tokens) and parse.tokens[k].start < q.inner.start:
+            k += 1
+        j = k
+        while j < len(parse.tokens) and parse.tokens[j].end <= q.inner.end:
+            inside.add(j)
+            j += 1
+    return inside
+
+
+def _drop_duplicates(findings: list[Finding]) -> list[Finding]:
+    """One finding per cue, and a sourced finding wins over hearsay on the same claim."""
+    kept: list[Finding] = []
+    for f in sorted(findings, key=lambda f: -f.confidence):
+        cue_ids = {t.i for t in f.cue}
+        claim_ids = {t.i for t in f.claim}
+        clash = False
+        for g in kept:
+            if cue_ids & {t.i for t in g.cue}:
+                clash = True
+            elif f.source is None or g.source is None:
+                other = {t.i for t in g.claim}
+                if claim_ids and len(claim_ids & other) >= 0.5 * len(claim_ids):
+                    clash = f.source is None or (g.source is not None and f.source.i == g.source.i)
+            elif f.source.i == g.source.i and claim_ids & {t.i for t in g.claim}:
+                clash = True
+            if clash:
+                break
+        if not clash:
+            kept.append(f)
+    return kept
+
+
+def rules_relay(parse: Parse, lex: Lexicon, findings: list[Finding]) -> None:
+    """Nested attribution: "des sources citées par X", "X, citant Y, …", "les sources de X"."""
+    for f in findings:
+        if f.source is None:
+            continue
+        src = f.source
+        for tok in parse.subtree(src):
+            if (
+                tok.lemma.lower() in lex.relay_verbs
+                and tok.i > src.i
+                and tok.feat("Tense") != "Pres"
+            ):
+                agent = _agent_after(parse, tok, src)
+                if agent is not None:
+                    f.via = agent
+                    f.constructions += ["nested_relay", "cite_par"]
+                    break
+        citing = [
+            c
+            for owner in (src, f.cue[-1])
+            for c in parse.children(owner.i)
+            if c.lemma.lower() in lex.relay_verbs and c.feat("Tense") == "Pres"
+        ]
+        for c in citing:
+            objs = rules.children(parse, c, "obj", "obl", "nmod")
+            if objs:
+                f.via, f.source = src, objs[0]
+                f.constructions += ["nested_relay", "citant"]
+                break
+        if f.via is None and src.lemma.lower() in ("source", "sources"):
+            for c in parse.children(src.i):
+                cases = [rules.lower(x) for x in parse.children(c.i) if x.rel == "case"]
+                names_outlet = (
+                    c.upos == "PROPN" or c.ent or lex.kind_of_word(c.lemma.lower()) == "outlet"
+                )
+                if (
+                    c.rel == "nmod"
+                    and c.i > src.i
+                    and {"de", "d'", "du"} & set(cases)
+                    and names_outlet
+                ):
+                    f.via = c
+                    f.constructions += ["nested_relay"]
+                    break
+
+
+def _agent_after(parse: Parse, cite: Token, owner: Token) -> Token | None:
+    for tok in parse.subtree(owner):
+        if tok.i <= cite.i:
+            continue
+        cases = [rules.lower(c) for c in parse.children(tok.i) if c.rel == "case"]
+        if any(c in ("par",) for c in cases):
+            return tok
+    return None
+
+
+def _claim_span(parse: Parse, f: Finding, quotes: list[Quote]) -> tuple[Span | None, bool]:
+    span = span_of(parse, f.claim)
+    if span is None:
+        return None, False
+    for q in quotes:
+        overlap = min(span.end, q.inner.end) - max(span.start, q.inner.start)
+        if overlap <= 0:
+            continue
+        length = span.end - span.start
+        if overlap >= 0.5 * length or (
+            overlap >= 0.8 * (q.inner.end - q.inner.start)
+            and (q.inner.end - q.inner.start) >= 0.5 * length
+        ):
+            if "direct_quote" not in f.constructions:
+                f.constructions.append("direct_quote")
+            return q.inner, True
+    return span, False
+
+
+def _add_quotes_with_neighbour_speaker(
+    parse: Parse,
+    lex: Lexicon,
+    quotes: list[Quote],
+    findings: list[Finding],
+    claims: list[tuple[Span | None, bool]],
+) -> tuple[list[Finding], list[tuple[Span | None, bool]]]:
+    """A quotation with no cue of its own is said by the source of the sentence before it."""
+    taken = [c for c, _ in claims if c is not None]
+    extra: list[tuple[Finding, tuple[Span | None, bool]]] = []
+    for q in quotes:
+        if q.words < lex.min_quote_words:
+            continue
+        if any(c.start < q.inner.end and q.inner.start < c.end for c in taken):
+            continue
+        sent = _sentence_at(parse, q.inner.start)
+        if sent is None or not _stands_alone(q, sent):
+            continue
+        speaker = _speaker_before(parse, findings, sent, q)
+        if speaker is None:
+            continue
+        opener = next(t for t in parse.tokens if t.start >= q.start)
+        claim_toks = [t for t in parse.tokens if q.inner.start <= t.start < q.inner.end]
+        f = Finding(
+            sent.index,
+            [opener],
+            CueType.QUOTE,
+            "quote",
+            claim_toks,
+            speaker.source,
+            "quote_neighbour_speaker",
+            0.6,
+            via=speaker.via,
+            constructions=["direct_quote", "quote_neighbour_speaker"],
+        )
+        extra.append((f, (q.inner, True)))
+    if not extra:
+        return findings, claims
+    merged = sorted([*zip(findings, claims, strict=True), *extra], key=lambda fc: fc[0].cue[0].i)
+    return [f for f, _ in merged], [c for _, c in merged]
+
+
+def _stands_alone(q: Quote, sent: Sentence) -> bool:
+    """A quotation that is most of its sentence (or runs past it), not a name in quotes."""
+    return q.end > sent.end or (q.inner.end - q.inner.start) >= 0.5 * (sent.end - sent.start)
+
+
+def _sentence_at(parse: Parse, offset: int) -> Sentence | None:
+    for sent in parse.sentences:
+        if sent.start <= offset < sent.end or offset < sent.start:
+            return sent
+    return None
+
+
+def _speaker_before(
+    parse: Parse, findings: list[Finding], sent: Sentence, q: Quote
+) -> Finding | None:
+    """The last attribution with a source in this sentence before the quote, or in the
+    one or two sentences before it."""
+    best = None
+    for f in findings:
+        if f.source is None or f.sentence > sent.index or f.sentence < sent.index - 2:
+            continue
+        if f.cue[0].start < q.start:
+            best = f
+    if best is not None:
+        return best
+    # "Le ministre s'est voulu rassurant : « … »": the subject before the colon speaks
+    toks = [t for t in parse.sentence_tokens(sent) if t.end <= q.start]
+    if toks and toks[-1].text == ":":
+        subj = [t for t in toks if t.rel == "nsubj" and t.upos in ("NOUN", "PROPN", "PRON")]
+        if subj:
+            return Finding(
+                sent.index, [toks[-1]], CueType.QUOTE, "quote", [], subj[0], "quote_colon", 0.6
+            )
+    return None

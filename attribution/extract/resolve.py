@@ -1,0 +1,222 @@
+"""Who a source is: its mention, its kind, its antecedent and its description."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from attribution.extract.rules import Finding, lower
+from attribution.extract.spans import (
+    description_tokens,
+    mention_tokens,
+    span_of,
+    whole_words,
+    with_acronym,
+)
+from attribution.lexicon import Lexicon
+from attribution.model import Mention, Parse, SourceKind, Span, Token
+
+LOOKBACK_SENTENCES = 3
+CONTINUATION_SENTENCES = 8
+
+
+def resolve_sources(parse: Parse, lex: Lexicon, findings: list[Finding]) -> list[Mention | None]:
+    mentions: list[Mention | None] = []
+    history: list[tuple[Finding, Mention, Token]] = []  # earlier sources: finding, mention, head
+    for f in findings:
+        if f.source is None:
+            mentions.append(None)
+            continue
+        mention = describe(parse, lex, f.source, f.kind_hint)
+        antecedent = _antecedent(parse, lex, f, mention, history)
+        if antecedent is not None:
+            ante_mention, ante_head = antecedent
+            kind = mention.kind
+            if _is_anaphor(parse, lex, f.source) or _names_same_source(parse, lex, f.source):
+                kind = ante_mention.kind
+            mention = Mention(
+                mention.span,
+                kind,
+                resolved=ante_mention.resolved or ante_mention.span,
+                description=mention.description or ante_mention.description,
+            )
+            if "continuation" not in f.constructions and _is_continuation(parse, lex, f):
+                f.constructions.append("continuation")
+            elif _is_anaphor(parse, lex, f.source):
+                f.constructions.append(
+                    "pronoun"
+                    if lower(f.source).lstrip("-") in _bare(lex.pronouns)
+                    else "demonstrative"
+                )
+            history.append((f, mention, ante_head))
+        else:
+            history.append((f, mention, f.source))
+        mentions.append(mention)
+    return mentions
+
+
+def describe(parse: Parse, lex: Lexicon, head: Token, kind_hint: str | None = None) -> Mention:
+    toks = mention_tokens(parse, head) or [head]
+    span = span_of(parse, toks)
+    assert span is not None
+    span = with_acronym(parse.text, whole_words(parse.text, span))
+    if span.text.startswith("-"):  # "a-t-il": the pronoun is "il"
+        span = Span(span.start + 1, span.end, span.text[1:])
+    desc = description_tokens(parse, head, lex.description_heads)
+    kind = SourceKind(kind_hint) if kind_hint else classify(parse, lex, head, toks)
+    return Mention(span, kind, description=span_of(parse, desc) if desc else None)
+
+
+def classify(parse: Parse, lex: Lexicon, head: Token, toks: list[Token]) -> SourceKind:
+    words = [lower(t) for t in toks]
+    lemma = head.lemma.lower()
+    dets = [lower(c) for c in parse.children(head.i) if c.rel == "det"]
+    if set(dets) & lex.self_determiners and (
+        lemma in lex.self_nouns or lower(head) in lex.self_nouns
+    ):
+        return SourceKind.PUBLISHER_SELF
+    if lower(head).lstrip("-") in _bare(lex.pronouns) or head.upos == "PRON":
+        return SourceKind.PERSON
+    text = " ".join(words)
+    for kind in ("social_media", "document", "witness"):
+        vocab = lex.source_kinds.get(kind, frozenset())
+        if lemma in vocab or lower(head) in vocab or any(" " in w and w in text for w in vocab):
+            return SourceKind(kind)
+    named = [t for t in toks if (t.upos == "PROPN" and t.i != head.i) or t.ent in ("PER", "ORG")]
+    anonymous_nouns = lex.source_kinds.get("anonymous", frozenset())
+    if lemma in ("source", "sources"):
+        return SourceKind.ANONYMOUS
+    if (
+        lemma in anonymous_nouns
+        and not named
+        and (not dets or set(dets) & lex.anonymous_determiners)
+    ):
+        return SourceKind.ANONYMOUS
+    for kind in ("outlet", "armed_group", "official", "organization"):
+        vocab = lex.source_kinds.get(kind, frozenset())
+        if lemma in vocab or lower(head) in vocab or any(" " in w and w in text for w in vocab):
+            return SourceKind(kind)
+    if (named or head.upos == "PROPN") and any(
+        t.upos == "PROPN" and lower(t) in lex.outlet_name_words for t in toks
+    ):
+        return SourceKind.OUTLET  # "al-Hadath News", "Syria TV"
+    if head.ent == "PER" or (head.upos == "PROPN" and head.ent not in ("ORG", "LOC", "MISC")):
+        return SourceKind.PERSON
+    if head.ent == "ORG" or head.upos == "PROPN":
+        return SourceKind.ORGANIZATION
+    if lemma in anonymous_nouns:
+        return SourceKind.OFFICIAL
+    return SourceKind.PERSON
+
+
+def _bare(words: frozenset[str]) -> set[str]:
+    return {w.lstrip("-") for w in words}
+
+
+def _is_anaphor(parse: Parse, lex: Lexicon, head: Token) -> bool:
+    word = lower(head).lstrip("-")
+    if word in _bare(lex.pronouns) or word in lex.demonstrative_pronouns:
+        return True
+    dets = [c for c in parse.children(head.i) if c.rel == "det"]
+    demonstrative = any(
+        c.feat("PronType") == "Dem" or lower(c) in ("ce", "cet", "cette", "ces") for c in dets
+    )
+    return demonstrative or (head.lemma.lower() in lex.demonstrative_adjectives and bool(dets))
+
+
+def _names_same_source(parse: Parse, lex: Lexicon, head: Token) -> bool:
+    """ "la même source", "ces mêmes sources": a continuation phrase, not a name."""
+    words = [lower(t) for t in mention_tokens(parse, head)]
+    return any(
+        words[k : k + len(p)] == list(p)
+        for p in lex.continuation_phrases
+        for k in range(len(words))
+    )
+
+
+def _is_continuation(parse: Parse, lex: Lexicon, f: Finding) -> bool:
+    if f.continuation:
+        return True
+    assert f.source is not None
+    return _names_same_source(parse, lex, f.source)
+
+
+def _antecedent(
+    parse: Parse,
+    lex: Lexicon,
+    f: Finding,
+    mention: Mention,
+    history: list[tuple[Finding, Mention, Token]],
+) -> tuple[Mention, Token] | None:
+    assert f.source is not None
+    head = f.source
+    recent: list[tuple[Mention, Token]] = [
+        (m, h) for g, m, h in history if f.sentence - g.sentence <= LOOKBACK_SENTENCES
+    ]
+    if _is_continuation(parse, lex, f):
+        earlier = [
+            (m, h) for g, m, h in history if f.sentence - g.sentence <= CONTINUATION_SENTENCES
+        ]
+        same = [(m, h) for m, h in earlier if h.lemma.lower() == head.lemma.lower()]
+        if same:
+            return same[-1]
+        if _names_same_source(parse, lex, head) or _is_anaphor(parse, lex, head):
+            return earlier[-1] if earlier else None
+        return None
+    if not _is_anaphor(parse, lex, head):
+        return None
+    word = lower(head).lstrip("-")
+    cand: Token | None
+    if word in _bare(lex.pronouns):
+        for m, h in reversed(recent):  # the last source spoken of is the likeliest
+            if _agrees(head, h, ("Number",)) and h.sent < head.sent:
+                return m, h
+        cand = _previous_subject(parse, head, lambda t: _agrees(head, t))
+    elif head.lemma.lower() in lex.demonstrative_adjectives or word in lex.demonstrative_pronouns:
+        cand = _last_noun_before(parse, head, lambda t: _agrees(head, t))
+    else:  # "ce groupuscule": the last noun phrase with the same head noun, else a subject
+        by_noun = _last_noun_before(parse, head, lambda t: t.lemma.lower() == head.lemma.lower(), 8)
+        cand = by_noun or _previous_subject(parse, head, lambda t: _agrees(head, t))
+    if cand is None:
+        return None
+    return describe(parse, lex, cand), cand
+
+
+def _agrees(anaphor: Token, cand: Token, feats: tuple[str, ...] = ("Number", "Gender")) -> bool:
+    for feat in feats:
+        a, c = anaphor.feat(feat), cand.feat(feat)
+        if a and c and a != c:
+            return False
+    return cand.upos in ("NOUN", "PROPN")
+
+
+def _previous_subject(parse: Parse, head: Token, check: Callable[[Token], bool]) -> Token | None:
+    first_sent = max(0, head.sent - LOOKBACK_SENTENCES)
+    for k in range(head.i - 1, -1, -1):
+        tok = parse.tokens[k]
+        if tok.sent < first_sent:
+            break
+        if tok.sent == head.sent:
+            continue
+        if tok.rel == "nsubj" and check(tok):
+            return tok
+    return None
+
+
+def _last_noun_before(
+    parse: Parse, head: Token, check: Callable[[Token], bool], sentences: int = LOOKBACK_SENTENCES
+) -> Token | None:
+    first_sent = max(0, head.sent - sentences)
+    for k in range(head.i - 1, -1, -1):
+        tok = parse.tokens[k]
+        if tok.sent < first_sent:
+            break
+        if (
+            tok.upos in ("NOUN", "PROPN")
+            and tok.rel in ("nsubj", "obj", "obl", "nmod", "appos", "nsubj:pass", "root", "flat")
+            and check(tok)
+        ):
+            # climb flat names to their head ("Abou Omar al-Homsi")
+            while tok.rel == "flat" and tok.head is not None:
+                tok = parse.tokens[tok.head]
+            return tok
+    return None

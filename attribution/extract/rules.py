@@ -1,0 +1,585 @@
+"""Cue rules: each finds one construction of reported speech in one sentence.
+
+A rule returns `Finding`s: the cue words, the head of the source (if any), the words of
+the claim, and the name of the construction. Resolution (pronouns, continuations,
+relays) and classification happen afterwards, over all findings of the article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from attribution.extract.spans import claim_tokens, mention_tokens, trim
+from attribution.lexicon import Lexicon, Phrase
+from attribution.model import CueType, Parse, Sentence, Token
+
+
+@dataclass
+class Finding:
+    sentence: int
+    cue: list[Token]
+    cue_type: CueType
+    lemma: str
+    claim: list[Token]
+    source: Token | None
+    rule: str
+    confidence: float
+    continuation: bool = False
+    via: Token | None = None
+    kind_hint: str | None = None
+    constructions: list[str] = field(default_factory=list)
+
+
+def lower(tok: Token) -> str:
+    return tok.text.lower().replace("’", "'")
+
+
+def match_phrase(toks: Sequence[Token], k: int, phrase: Phrase) -> bool:
+    if k + len(phrase) > len(toks):
+        return False
+    return all(lower(toks[k + j]) == w for j, w in enumerate(phrase))
+
+
+def speech_lemma(tok: Token, lex: Lexicon) -> str | None:
+    """The speech verb a token is, by its lemma or, failing that, its form."""
+    if tok.upos not in ("VERB", "AUX", "NOUN", "ADJ", "PROPN"):
+        return None
+    lemma = tok.lemma.lower()
+    if lemma in lex.speech_verbs and tok.upos in ("VERB", "AUX"):
+        return lemma
+    form = lower(tok).lstrip("-")
+    guessed = lex.verb_forms.get(form)
+    if guessed and tok.upos in ("VERB", "AUX", "NOUN", "ADJ", "PROPN"):
+        return guessed
+    return None
+
+
+def children(parse: Parse, tok: Token, *rels: str) -> list[Token]:
+    return [c for c in parse.children(tok.i) if c.deprel in rels or c.rel in rels]
+
+
+def subject_of(parse: Parse, verb: Token) -> Token | None:
+    subj = children(parse, verb, "nsubj")
+    if subj:
+        # "a-t-il": the "-t" is glued euphony, the pronoun follows it
+        real = [s for s in subj if lower(s) != "-t"]
+        return (real or subj)[-1]
+    return None
+
+
+def clause_head(parse: Parse, tok: Token) -> Token:
+    """The predicate a prepositional phrase belongs to: climb through nominal heads."""
+    cur = tok
+    for anc in parse.ancestors(tok):
+        cur = anc
+        if anc.upos in ("VERB", "AUX", "ADJ") or anc.head is None:
+            break
+    return cur
+
+
+# --- prepositional cues: selon X, d'après X, à en croire X, de source X -------------
+
+
+def prepositional(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
+    toks = parse.sentence_tokens(sent)
+    for k, _tok in enumerate(toks):
+        for phrase in lex.source_prepositions:
+            if match_phrase(toks, k, phrase):
+                cue = list(toks[k : k + len(phrase)])
+                finding = _preposition_finding(parse, sent, lex, toks, k, cue)
+                if finding:
+                    yield finding
+                break
+        for phrase in lex.source_infinitives:
+            if match_phrase(toks, k, phrase):
+                cue = list(toks[k : k + len(phrase)])
+                verb = cue[-1]
+                objs = children(parse, verb, "obj", "nsubj", "obl")
+                if objs:
+                    src = objs[0]
+                    clause = clause_head(parse, verb)
+                    claim = claim_tokens(parse, clause, parse.subtree(verb) + cue)
+                    yield Finding(
+                        sent.index,
+                        cue,
+                        CueType.PREPOSITION,
+                        "à en croire",
+                        claim,
+                        src,
+                        "a_en_croire",
+                        0.8,
+                        constructions=["a_en_croire"],
+                    )
+        for phrase in lex.source_noun_phrases:
+            if match_phrase(toks, k, phrase) and (k == 0 or lower(toks[k - 1]) != "à"):
+                noun = toks[k + len(phrase) - 1]
+                if noun.rel not in ("obl", "nmod", "advmod", "obj") or noun.head is None:
+                    continue
+                clause = clause_head(parse, noun)
+                claim = claim_tokens(parse, clause, parse.subtree(noun))
+                if claim:
+                    yield Finding(
+                        sent.index,
+                        [toks[k], noun],
+                        CueType.PREPOSITION,
+                        "de source",
+                        claim,
+                        noun,
+                        "de_source",
+                        0.8,
+                        constructions=["de_source"],
+                    )
+
+
+def _preposition_finding(
+    parse: Parse, sent: Sentence, lex: Lexicon, toks: Sequence[Token], k: int, cue: list[Token]
+) -> Finding | None:
+    after = toks[k + len(cue)] if k + len(cue) < len(toks) else None
+    if after is None or lower(after) in lex.not_after_preposition:
+        return None  # "c'est selon.", "selon que …"
+    obj = _object_of(parse, cue)
+    if obj is None or obj.sent != sent.index:
+        return None
+    if obj.lemma.lower() in lex.criterion_nouns or lower(obj) in lex.criterion_nouns:
+        return None  # "selon les critères", "selon laquelle"
+    if obj.feat("PronType") == "Rel":
+        return None
+    clause = clause_head(parse, obj)
+    if clause.lemma.lower() in lex.criterion_verbs:
+        return None  # "les prix varient selon la saison"
+    phrase = parse.subtree(obj)
+    claim = []
+    if clause.i != obj.i and clause.i not in {t.i for t in phrase}:
+        claim = claim_tokens(parse, clause, phrase + cue)
+    if not claim:  # the parser lost the clause: take the words on the other side of the comma
+        claim = _claim_beside(parse, sent, cue, mention_tokens(parse, obj))
+    if not claim:
+        return None
+    before = toks[k - 1] if k else None
+    continuation = before is not None and lower(before) in lex.continuation_adverbs
+    position = "selon_preposed" if claim[0].i > obj.i else "selon_postposed"
+    name = "dapres" if "après" in "".join(lower(t) for t in cue) else position
+    constructions = [name] + (["continuation"] if continuation else [])
+    return Finding(
+        sent.index,
+        cue,
+        CueType.PREPOSITION,
+        " ".join(lower(t) for t in cue),
+        claim,
+        obj,
+        name,
+        0.9,
+        continuation=continuation,
+        constructions=constructions,
+    )
+
+
+def _claim_beside(
+    parse: Parse, sent: Sentence, cue: list[Token], mention: list[Token]
+) -> list[Token]:
+    """The rest of the sentence, when "selon X" opens or closes it."""
+    toks = parse.sentence_tokens(sent)
+    start = cue[0].i
+    end = max(t.i for t in [*cue, *mention])
+    if all(t.rel == "punct" or t.upos == "PUNCT" or t.i >= start for t in toks if t.i < start):
+        rest = [t for t in toks if t.i > end]
+    elif all(t.upos == "PUNCT" for t in toks if t.i > end):
+        rest = [t for t in toks if t.i < start]
+    else:
+        return []
+    return trim(rest)
+
+
+def _object_of(parse: Parse, cue: list[Token]) -> Token | None:
+    """The noun a preposition introduces: its head when it is a `case` marker."""
+    for tok in cue:
+        head = parse.head(tok)
+        if tok.rel in ("case", "fixed", "mark") and head is not None and head not in cue:
+            if head.rel == "fixed":
+                continue
+            return head
+    last = cue[-1]
+    nxt = [t for t in parse.children(last.i) if t.i > last.i]
+    return nxt[0] if nxt else None
+
+
+# --- "pour X, …" when X can hold a view -------------------------------------------
+
+
+def view(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
+    toks = parse.sentence_tokens(sent)
+    for _k, tok in enumerate(toks):
+        if lower(tok) not in lex.view_prepositions or tok.rel != "case":
+            continue
+        holder = parse.head(tok)
+        if holder is None or holder.rel not in ("obl", "nmod", "advmod", "dep"):
+            continue
+        lemma = holder.lemma.lower()
+        if lemma in lex.not_view_holder:
+            continue
+        capable = (
+            lemma in lex.view_holder_nouns
+            or lower(holder) in lex.view_holder_pronouns
+            or holder.ent in ("PER", "ORG")
+            or (holder.upos == "PROPN")
+        )
+        if not capable:
+            continue
+        phrase = parse.subtree(holder)
+        end = max(t.i for t in phrase)
+        followed_by_comma = end + 1 < sent.last and parse.tokens[end + 1].text == ","
+        if not followed_by_comma:
+            continue
+        clause = clause_head(parse, holder)
+        if clause.i in {t.i for t in phrase}:
+            continue
+        claim = claim_tokens(parse, clause, phrase)
+        if claim and claim[0].i > end:
+            yield Finding(
+                sent.index,
+                [tok],
+                CueType.PREPOSITION,
+                "pour",
+                claim,
+                holder,
+                "pour_view",
+                0.7,
+                constructions=["pour_view"],
+            )
+
+
+# --- speech verbs -------------------------------------------------------------------
+
+
+def speech_verbs(
+    parse: Parse, sent: Sentence, lex: Lexicon, inside_quote: set[int]
+) -> Iterator[Finding]:
+    for tok in parse.sentence_tokens(sent):
+        lemma = speech_lemma(tok, lex)
+        if lemma is None or tok.i in inside_quote:
+            continue
+        if lemma in lex.relay_verbs:
+            continue
+        finding = _verb_finding(parse, sent, lex, tok, lemma)
+        if finding:
+            yield finding
+
+
+def _verb_finding(
+    parse: Parse, sent: Sentence, lex: Lexicon, verb: Token, lemma: str
+) -> Finding | None:
+    nominal_use = verb.rel in ("amod", "acl", "nmod", "obl", "nsubj", "obj", "det", "case", "fixed")
+    if nominal_use and not (verb.rel == "acl" and children(parse, verb, "ccomp")):
+        return None  # "le projet annoncé", "des sources citées": not a saying
+    participial = verb.feat("VerbForm") == "Part" and verb.feat("Tense") == "Pres"
+    if participial:
+        return _participial(parse, sent, lex, verb, lemma)
+    aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
+    cue = sorted([*aux, verb], key=lambda t: t.i)
+    source = subject_of(parse, verb)
+    if source is None:
+        agent = list(children(parse, verb, "obl:agent"))
+        source = agent[0] if agent else None
+    if source is None and verb.rel == "conj":
+        first = parse.head(verb)
+        if first is not None:
+            source = subject_of(parse, first)
+    if source is not None and source.feat("PronType") == "Rel":
+        holder = parse.head(parse.head(source) or source)
+        source = holder if holder is not None and holder.upos in ("NOUN", "PROPN") else None
+    claim, construction, confidence = _verb_claim(parse, lex, verb, lemma, source)
+    if not claim:
+        return None
+    if source is None:
+        source = _postverbal_source(parse, lex, verb, claim)
+    if source is not None and lower(source) in ("on",):
+        return Finding(
+            sent.index,
+            [*cue, source] if source.i < verb.i else cue,
+            CueType.HEARSAY,
+            lemma,
+            claim,
+            None,
+            "hearsay",
+            0.6,
+            kind_hint="unnamed",
+            constructions=["hearsay"],
+        )
+    if source is None:
+        return None
+    if source.upos == "PRON" and lower(source).lstrip("-") in (
+        "je",
+        "j'",
+        "nous",
+        "tu",
+        "vous",
+        "on",
+        "ce",
+        "c'",
+        "cela",
+        "ça",
+    ):
+        return None
+    constructions = [construction]
+    return Finding(
+        sent.index,
+        cue,
+        CueType.VERB,
+        lemma,
+        claim,
+        source,
+        construction,
+        confidence,
+        constructions=constructions,
+    )
+
+
+def _verb_claim(
+    parse: Parse, lex: Lexicon, verb: Token, lemma: str, source: Token | None
+) -> tuple[list[Token], str, float]:
+    comp = children(parse, verb, "ccomp")
+    if comp:
+        claim = claim_tokens(parse, comp[0], [])
+        return claim, "verb_preposed" if comp[0].i > verb.i else "verb_inverted", 0.9
+    xcomp = [c for c in children(parse, verb, "xcomp") if _infinitive(parse, c)]
+    if xcomp:
+        claim = claim_tokens(parse, xcomp[0], [])
+        marks = [t for t in claim if t.rel == "mark" and t.i == claim[0].i]
+        return claim[len(marks) :], "verb_infinitive", 0.85
+    head = parse.head(verb)
+    if (
+        head is not None
+        and verb.rel in ("parataxis", "advcl", "dep", "conj", "ccomp", "root", "xcomp")
+        and head.i < verb.i
+        and _comma_or_quote_between(parse, head, verb)
+    ):
+        claim = claim_tokens(parse, head, parse.subtree(verb))
+        claim = [t for t in claim if t.i < verb.i]
+        return claim, "verb_inverted", 0.85
+    before = [
+        c
+        for c in children(parse, verb, "parataxis", "dep", "advcl", "obj", "ccomp")
+        if c.i < verb.i and _comma_or_quote_between(parse, c, verb)
+    ]
+    if before:
+        return claim_tokens(parse, before[0], []), "verb_inverted", 0.85
+    after = [
+        c
+        for c in children(parse, verb, "parataxis", "advcl", "dep", "obj", "xcomp", "obl")
+        if c.i > verb.i and _colon_between(parse, verb, c)
+    ]
+    if after:
+        return claim_tokens(parse, after[0], []), "verb_preposed", 0.85
+    if lemma not in lex.clause_only_verbs:
+        objs = [c for c in children(parse, verb, "obj") if c.upos in ("NOUN", "PROPN")]
+        if objs and (source is None or objs[0].i != source.i):
+            return claim_tokens(parse, objs[0], []), "verb_preposed", 0.6
+    return [], "", 0.0
+
+
+def _infinitive(parse: Parse, verb: Token) -> bool:
+    """An infinitive ("connaître"), or a participle after an infinitive auxiliary ("avoir tué")."""
+    if verb.feat("VerbForm") == "Inf":
+        return True
+    return any(c.rel == "aux" and c.feat("VerbForm") == "Inf" for c in parse.children(verb.i))
+
+
+def _comma_or_quote_between(parse: Parse, a: Token, b: Token) -> bool:
+    lo, hi = sorted((a.i, b.i))
+    span = parse.subtree(a) if a.i < b.i else []
+    last = max((t.i for t in span), default=lo)
+    return (
+        any(parse.tokens[k].text in (",", "»", "”", '"', "—", "–") for k in range(lo, hi + 1))
+        and last < hi
+    )
+
+
+def _colon_between(parse: Parse, a: Token, b: Token) -> bool:
+    return any(parse.tokens[k].text in (":", "«", "“", '"') for k in range(a.i + 1, b.i))
+
+
+def _postverbal_source(parse: Parse, lex: Lexicon, verb: Token, claim: list[Token]) -> Token | None:
+    """In "…, rapporte le quotidien X" the parser may take the subject for an object."""
+    claim_ids = {t.i for t in claim}
+    for child in parse.children(verb.i):
+        if (
+            child.i > verb.i
+            and child.rel in ("obj", "nsubj", "nmod", "obl")
+            and child.i not in claim_ids
+            and child.upos in ("NOUN", "PROPN")
+            and child.lemma.lower() not in lex.time_nouns
+        ):
+            return child
+    return None
+
+
+def _participial(
+    parse: Parse, sent: Sentence, lex: Lexicon, verb: Token, lemma: str
+) -> Finding | None:
+    """ "Indiquant que …, le groupe a demandé …": the subject is the main clause's."""
+    nxt = parse.tokens[verb.i + 1] if verb.i + 1 < sent.last else None
+    if nxt is None or lower(nxt) not in ("que", "qu'"):
+        comp = children(parse, verb, "ccomp")
+        if not comp:
+            return None
+        clause = comp[0]
+    else:
+        clause = parse.head(nxt) or nxt
+    claim = [t for t in claim_tokens(parse, clause, [verb]) if t.i > verb.i]
+    if not claim:
+        return None
+    end = max(t.i for t in claim)
+    main = next((t for t in parse.sentence_tokens(sent) if t.head is None), None)
+    source = None
+    if main is not None:
+        subj = subject_of(parse, main)
+        if subj is not None and subj.i > end:
+            source = subj
+    if source is None:
+        for tok in parse.sentence_tokens(sent):
+            if tok.i > end and tok.rel == "nsubj":
+                source = tok
+                break
+    if source is None:
+        return None
+    return Finding(
+        sent.index,
+        [verb],
+        CueType.PARTICIPLE,
+        lemma,
+        claim,
+        source,
+        "verb_participial",
+        0.8,
+        constructions=["verb_participial"],
+    )
+
+
+# --- nominal cues: l'annonce par X de … -------------------------------------------
+
+
+def nominal(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
+    for tok in parse.sentence_tokens(sent):
+        if tok.upos != "NOUN" or tok.lemma.lower() not in lex.speech_nouns:
+            continue
+        agent = None
+        content = None
+        for child in parse.children(tok.i):
+            marks = [lower(c) for c in parse.children(child.i) if c.rel == "case"]
+            if "par" in marks and agent is None:
+                agent = child
+            elif any(m in ("de", "du", "des", "d'") for m in marks) and child.i > tok.i:
+                content = child if content is None or (agent and content.i < agent.i) else content
+        if agent is None:
+            continue
+        if content is None or content.i < agent.i:
+            content = _content_after_agent(parse, tok, agent)
+        if content is None:
+            continue
+        claim = claim_tokens(parse, content, [])
+        yield Finding(
+            sent.index,
+            [tok],
+            CueType.NOMINAL,
+            tok.lemma.lower(),
+            claim,
+            agent,
+            "nominal",
+            0.75,
+            constructions=["nominal"],
+        )
+
+
+def _content_after_agent(parse: Parse, noun: Token, agent: Token) -> Token | None:
+    """ "l'annonce par un groupe connu sous le nom de X du lancement de …": the first
+    "de" complement after the agent's own words."""
+    named = mention_tokens(parse, agent)
+    end = max((t.i for t in named), default=agent.i)
+    quoted = _quoted_tokens(parse, parse.sentences[noun.sent])
+    for tok in parse.subtree(noun):
+        if tok.i <= end or tok.rel != "nmod" or tok.i in quoted:
+            continue
+        marks = [lower(c) for c in parse.children(tok.i) if c.rel == "case"]
+        if any(m in ("de", "du", "des", "d'") for m in marks):
+            return tok
+    return None
+
+
+def _quoted_tokens(parse: Parse, sent: Sentence) -> set[int]:
+    """Tokens between quotation marks within one sentence (a name in quotes)."""
+    inside: set[int] = set()
+    depth = 0
+    for tok in parse.sentence_tokens(sent):
+        if tok.text in ("«", "“"):
+            depth += 1
+        elif tok.text in ("»", "”") and depth:
+            depth -= 1
+        elif depth:
+            inside.add(tok.i)
+    return inside
+
+
+# --- hearsay without a source -------------------------------------------------------
+
+
+def hearsay(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
+    toks = parse.sentence_tokens(sent)
+    for k in range(len(toks)):
+        for phrase in lex.hearsay_patterns:
+            if not match_phrase(toks, k, phrase):
+                continue
+            cue = list(toks[k : k + len(phrase)])
+            pred = cue[-1]
+            comp = children(parse, pred, "ccomp", "xcomp", "nmod", "obl", "acl")
+            comp = [c for c in comp if c.i > pred.i]
+            if comp:
+                claim = claim_tokens(parse, comp[0], [])
+            else:
+                claim = [t for t in toks if t.i > pred.i and t.text not in (".", "!", "?")]
+            if claim:
+                yield Finding(
+                    sent.index,
+                    cue,
+                    CueType.HEARSAY,
+                    " ".join(phrase),
+                    claim,
+                    None,
+                    "hearsay",
+                    0.6,
+                    kind_hint="unnamed",
+                    constructions=["hearsay"],
+                )
+            return
+
+
+# --- social media as a place: "Sur les réseaux sociaux, des vidéos montrent …" -------
+
+
+def social_media(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
+    words = lex.source_kinds.get("social_media", frozenset())
+    for tok in parse.sentence_tokens(sent):
+        if tok.rel not in ("obl", "nmod") or tok.lemma.lower() not in words:
+            continue
+        cases = [
+            c for c in parse.children(tok.i) if c.rel == "case" and lower(c) in ("sur", "dans")
+        ]
+        if not cases:
+            continue
+        clause = clause_head(parse, tok)
+        if clause.i == tok.i:
+            continue
+        claim = claim_tokens(parse, clause, parse.subtree(tok))
+        if claim and speech_lemma(clause, lex) is None:
+            yield Finding(
+                sent.index,
+                [cases[0], *list(parse.subtree(tok))],
+                CueType.HEARSAY,
+                "sur",
+                claim,
+                tok,
+                "social_media",
+                0.6,
+                kind_hint="social_media",
+                constructions=["social_media"],
+            )

@@ -1,0 +1,138 @@
+"""Spans over the parse: the words of a source mention, the words of a claim."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from attribution.model import Parse, Span, Token
+
+# Dependents that end a noun phrase as a source mention: clauses and appositions say
+# something about the source, they do not name it.
+_MENTION_CUT = {"acl", "parataxis", "advcl", "punct", "ccomp", "xcomp", "dep", "cc", "conj"}
+_EDGE_PUNCT = set(",;:.-–—()[]«»“”\"'’…!?")
+_LEADING_WORDS = {"que", "qu'", "qu’", "et", "mais", "or", "donc", "alors", "that"}
+
+
+def span_of(parse: Parse, tokens: Iterable[Token]) -> Span | None:
+    toks = sorted(tokens, key=lambda t: t.i)
+    if not toks:
+        return None
+    start, end = min(t.start for t in toks), max(t.end for t in toks)
+    return Span(start, end, parse.text[start:end])
+
+
+def whole_words(text: str, span: Span) -> Span:
+    """The span widened to the whole words it cuts ("al" of "al-Akhbar")."""
+    start, end = span.start, span.end
+    while start > 0 and _word_char(text, start - 1):
+        start -= 1
+    while end < len(text) and _word_char(text, end):
+        end += 1
+    return span if (start, end) == (span.start, span.end) else Span(start, end, text[start:end])
+
+
+_ACRONYM = re.compile(r"\s*\(\s*[A-Z][\w&.-]{1,14}\s*\)")
+
+
+def with_acronym(text: str, span: Span) -> Span:
+    """The name with the acronym that follows it in parentheses: "… de l'homme (OSDH)"."""
+    m = _ACRONYM.match(text, span.end)
+    if m is None:
+        return span
+    return Span(span.start, m.end(), text[span.start : m.end()])
+
+
+def _word_char(text: str, k: int) -> bool:
+    ch = text[k]
+    if ch.isalnum():
+        return True
+    return ch in "-'’" and 0 < k < len(text) - 1 and text[k - 1].isalnum() and text[k + 1].isalnum()
+
+
+def mention_tokens(parse: Parse, head: Token) -> list[Token]:
+    """The noun phrase headed by `head`, as a source is named: determiners, adjectives,
+    names and complements ("le quotidien libanais Al-Akhbar", "des sources proches du
+    dossier"), without its case marker, relative clauses or appositions after a comma."""
+    keep = {head.i}
+    stack = [head]
+    while stack:
+        tok = stack.pop()
+        for child in parse.children(tok.i):
+            if child.i in keep:
+                continue
+            if tok is head and child.rel == "case" and child.i < head.i:
+                continue
+            if child.rel in _MENTION_CUT and not _glued(parse, child):
+                continue
+            if _after_comma(parse, head, child):  # an apposition describes, it does not name
+                continue
+            keep.add(child.i)
+            stack.append(child)
+    return _contiguous(parse, head, keep)
+
+
+def _glued(parse: Parse, tok: Token) -> bool:
+    """A hyphen or apostrophe inside a name ("al-Akhbar"), touching both neighbours."""
+    before = parse.tokens[tok.i - 1] if tok.i > 0 else None
+    after = parse.tokens[tok.i + 1] if tok.i + 1 < len(parse.tokens) else None
+    return (
+        tok.text in ("-", "'", "’")
+        and before is not None
+        and after is not None
+        and before.end == tok.start
+        and after.start == tok.end
+    )
+
+
+def _after_comma(parse: Parse, head: Token, child: Token) -> bool:
+    """A dependent separated from the head by a comma is an apposition."""
+    lo, hi = sorted((head.i, child.i))
+    return any(parse.tokens[k].text == "," for k in range(lo + 1, hi))
+
+
+def _contiguous(parse: Parse, head: Token, keep: set[int]) -> list[Token]:
+    lo = hi = head.i
+    while lo - 1 in keep:
+        lo -= 1
+    while hi + 1 in keep:
+        hi += 1
+    toks = [parse.tokens[k] for k in range(lo, hi + 1)]
+    while toks and toks[0].text in _EDGE_PUNCT:
+        toks.pop(0)
+    while toks and toks[-1].text in _EDGE_PUNCT:
+        toks.pop()
+    return toks
+
+
+def description_tokens(parse: Parse, head: Token, words: frozenset[str]) -> list[Token]:
+    """The article's own words about a source: "X, affilié à l'opposition", "X (proche de Y)"."""
+    for child in parse.children(head.i):
+        if child.i < head.i:
+            continue
+        described = child.rel in ("acl", "appos", "amod", "nmod") and (
+            child.lemma.lower() in words or child.text.lower() in words
+        )
+        if described or (child.rel == "appos" and _after_comma(parse, head, child)):
+            toks = [t for t in parse.subtree(child) if t.sent == head.sent]
+            return trim(toks)
+    return []
+
+
+def claim_tokens(parse: Parse, clause: Token, exclude: Iterable[Token]) -> list[Token]:
+    """The clause's words without the cue and the source, trimmed of edge punctuation
+    and of a leading "que"."""
+    drop = {t.i for t in exclude}
+    toks = [t for t in parse.subtree(clause) if t.i not in drop]
+    return trim(toks)
+
+
+def trim(toks: list[Token]) -> list[Token]:
+    opened = [k for k, t in enumerate(toks) if t.text == "("]
+    if opened and not any(t.text == ")" for t in toks[opened[-1] :]):
+        toks = toks[: opened[-1]]  # an unbalanced "(" starts an aside: cut it off
+    while toks and (toks[0].text in _EDGE_PUNCT or toks[0].text.lower() in _LEADING_WORDS):
+        toks = toks[1:]
+    while toks and toks[-1].text in _EDGE_PUNCT:
+        toks = toks[:-1]
+    return toks

@@ -1,0 +1,115 @@
+"""Per-language word lists for the extraction rules, loaded from `<lang>.yaml`."""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from attribution.errors import AttributionError
+
+Phrase = tuple[str, ...]
+
+KIND_ORDER = (
+    "social_media",
+    "document",
+    "witness",
+    "outlet",
+    "armed_group",
+    "official",
+    "organization",
+    "anonymous",
+)
+
+
+class Lexicon(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    language: str
+    source_prepositions: tuple[Phrase, ...]
+    source_infinitives: tuple[Phrase, ...] = ()
+    source_noun_phrases: tuple[Phrase, ...] = ()
+    view_prepositions: frozenset[str] = frozenset()
+    continuation_adverbs: frozenset[str] = frozenset()
+    continuation_phrases: tuple[Phrase, ...] = ()
+    speech_verbs: frozenset[str]
+    clause_only_verbs: frozenset[str] = frozenset()
+    relay_verbs: frozenset[str] = frozenset()
+    relay_passive_prepositions: frozenset[str] = frozenset({"par"})
+    speech_nouns: frozenset[str] = frozenset()
+    criterion_verbs: frozenset[str] = frozenset()
+    criterion_nouns: frozenset[str] = frozenset()
+    not_after_preposition: frozenset[str] = frozenset()
+    view_holder_nouns: frozenset[str] = frozenset()
+    view_holder_pronouns: frozenset[str] = frozenset()
+    not_view_holder: frozenset[str] = frozenset()
+    hearsay_patterns: tuple[Phrase, ...] = ()
+    source_kinds: dict[str, frozenset[str]]
+    outlet_name_words: frozenset[str] = frozenset()
+    time_nouns: frozenset[str] = frozenset()
+    anonymous_determiners: frozenset[str] = frozenset()
+    self_determiners: frozenset[str] = frozenset()
+    self_nouns: frozenset[str] = frozenset()
+    self_phrases: tuple[Phrase, ...] = ()
+    pronouns: frozenset[str] = frozenset()
+    demonstrative_pronouns: frozenset[str] = frozenset()
+    demonstrative_adjectives: frozenset[str] = frozenset()
+    description_heads: frozenset[str] = frozenset()
+    quote_pairs: tuple[tuple[str, str], ...]
+    min_quote_words: int = 4
+    verb_endings: dict[str, tuple[str, ...]] = {}
+
+    @field_validator("source_kinds")
+    @classmethod
+    def _known_kinds(cls, value: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+        unknown = set(value) - set(KIND_ORDER)
+        if unknown:
+            raise ValueError(f"unknown source kinds: {sorted(unknown)}")
+        return value
+
+    @functools.cached_property
+    def verb_forms(self) -> dict[str, str]:
+        """Inflected forms of regular verbs → lemma, for words the lemmatizer got wrong."""
+        forms: dict[str, str] = {}
+        for lemma in self.speech_verbs:
+            for infinitive_ending, endings in self.verb_endings.items():
+                if lemma.endswith(infinitive_ending) and " " not in lemma:
+                    stem = lemma[: -len(infinitive_ending)]
+                    for ending in endings:
+                        forms.setdefault(stem + ending, lemma)
+        return forms
+
+    def kind_of_word(self, word: str) -> str | None:
+        for kind in KIND_ORDER:
+            if word in self.source_kinds.get(kind, ()):
+                return kind
+        return None
+
+
+def unaccented(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+def _with_unaccented(value: Any) -> Any:
+    """Word lists also hold each word without accents: real text drops them ("chaine")."""
+    if isinstance(value, dict):
+        return {k: _with_unaccented(v) for k, v in value.items()}
+    if isinstance(value, list) and all(isinstance(w, str) for w in value):
+        return list(dict.fromkeys([*value, *(unaccented(w) for w in value)]))
+    return value
+
+
+@functools.cache
+def load_lexicon(lang: str) -> Lexicon:
+    try:
+        text = resources.files(__name__).joinpath(f"{lang}.yaml").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AttributionError(f"no lexicon for language {lang!r}") from None
+    try:
+        return Lexicon.model_validate(_with_unaccented(yaml.safe_load(text)))
+    except (yaml.YAMLError, ValidationError) as err:  # a packaging bug, not a user error
+        raise AttributionError(f"lexicon/{lang}.yaml is invalid: {err}") from None
