@@ -1,0 +1,237 @@
+"""The command line. Thin: parse arguments, call the library, print."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from attribution.errors import AttributionError
+
+app = typer.Typer(
+    name="attribution",
+    help="Who says so? Find attributed claims in news articles and link their sources.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+registry_app = typer.Typer(
+    help="Validate, inspect and query the outlet registry.", no_args_is_help=True
+)
+app.add_typer(registry_app, name="registry")
+
+
+class Format(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    table = "table"
+
+
+class BackendName(StrEnum):
+    spacy = "spacy"
+    stanza = "stanza"
+
+
+RegistryOption = Annotated[
+    list[Path] | None,
+    typer.Option("--registry", help="Extra registry file merged over the default (repeatable)."),
+]
+
+
+def _err(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+
+
+def _registry(extra: list[Path] | None) -> Any:
+    from attribution.registry import load_registry
+
+    return load_registry(extra or [])
+
+
+@app.command()
+def annotate(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or directories.")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.jsonl,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    backend: Annotated[BackendName, typer.Option(help="NLP backend.")] = BackendName.spacy,
+    lang: Annotated[
+        str | None, typer.Option(help="Language when the file does not say (fr, en).")
+    ] = None,
+    publisher: Annotated[
+        str | None, typer.Option(help="Registry id of the publisher, when the file does not say.")
+    ] = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Find every attribution in the articles and print one record per attribution."""
+    from attribution.ingest import read_articles
+    from attribution.output import records, render_table, write_csv, write_jsonl
+    from attribution.pipeline import AnnotatedArticle, Annotator
+
+    if lang is not None and lang not in ("fr", "en"):
+        raise AttributionError(f"--lang must be fr or en, not {lang!r}")
+    annotator = Annotator(_registry(registry), backend.value)
+    failures = 0
+
+    def rows() -> Any:
+        nonlocal failures
+        for item in annotator.annotate(read_articles(paths, lang=lang, publisher=publisher)):
+            if isinstance(item, AnnotatedArticle):
+                yield from records(item)
+            else:
+                failures += 1
+                _err(str(item))
+
+    out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if format is Format.jsonl:
+            write_jsonl(rows(), out)
+        elif format is Format.csv:
+            write_csv(rows(), out)
+        else:
+            render_table(list(rows()), out)
+    finally:
+        if output:
+            out.close()
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def models() -> None:
+    """Show which NLP backends and models are installed."""
+    from attribution.nlp import spacy_backend, stanza_backend
+
+    for lang, _names in spacy_backend.MODELS.items():
+        found = spacy_backend.installed_models(lang)
+        status = ", ".join(found) if found else f"missing: {spacy_backend.INSTALL_HINT[lang]}"
+        typer.echo(f"spacy   {lang}  {status}")
+    if not stanza_backend.is_available():
+        typer.echo(f"stanza  --  not installed: {stanza_backend.INSTALL_PACKAGE}")
+        return
+    installed = stanza_backend.installed_languages()
+    for lang in ("fr", "en"):
+        status = (
+            "installed"
+            if lang in installed
+            else f"missing: {stanza_backend.install_models_command(lang)}"
+        )
+        typer.echo(f"stanza  {lang}  {status}")
+
+
+@registry_app.command("check")
+def registry_check(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Registry files (default: the merged registry).")
+    ] = None,
+) -> None:
+    """Validate registry files; every problem is reported with file and line."""
+    from attribution.registry import load_file, load_registry
+
+    if files:
+        problems = 0
+        for f in files:
+            try:
+                reg = load_file(f)
+                typer.echo(f"{f}: ok ({len(reg.outlets)} outlets)")
+            except AttributionError as err:
+                problems += 1
+                typer.echo(str(err), err=True)
+        if problems:
+            raise typer.Exit(1)
+        return
+    merged = load_registry()
+    typer.echo(
+        f"ok: {len(merged.outlets)} outlets from {', '.join(merged.files)} (hash {merged.hash})"
+    )
+
+
+@registry_app.command("show")
+def registry_show(id: str, registry: RegistryOption = None) -> None:
+    """Print one outlet's entry."""
+    import yaml
+
+    reg = _registry(registry)
+    outlet = reg.outlets.get(id)
+    if outlet is None:
+        raise AttributionError(f"no outlet with id {id!r} (try: attribution registry find TEXT)")
+    data = outlet.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    typer.echo(yaml.safe_dump(data, allow_unicode=True, sort_keys=False).rstrip())
+
+
+@registry_app.command("find")
+def registry_find(
+    text: str,
+    context: Annotated[
+        str | None, typer.Option(help="Country codes that settle ambiguous names, e.g. LB,SY.")
+    ] = None,
+    registry: RegistryOption = None,
+) -> None:
+    """What a source mention would match in the registry, and why."""
+    from attribution.registry import without_descriptors
+
+    reg = _registry(registry)
+    countries = [c.strip().upper() for c in context.split(",")] if context else []
+    m = reg.matcher.match(text, countries)
+    typer.echo(f"mention:    {text}")
+    typer.echo(f"normalized: {' | '.join(without_descriptors(text))}")
+    typer.echo(
+        f"method:     {m.method}" + (f" (score {m.score:.0f})" if m.method == "fuzzy" else "")
+    )
+    if m.matched:
+        typer.echo(f"matched:    {m.matched}")
+    if m.candidates and m.outlet is None:
+        typer.echo(f"candidates: {', '.join(m.candidates)}")
+    if m.outlet:
+        o = reg.outlets[m.outlet]
+        typer.echo(f"outlet:     {o.id} — {o.name} ({o.type}, {o.country or '?'})")
+    if m.outlet is None:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point: user errors are one line on stderr; `--debug` shows tracebacks."""
+    import click
+
+    args = sys.argv[1:]
+    debug = "--debug" in args
+    if debug:
+        args = [a for a in args if a != "--debug"]
+    try:
+        status = app(args=args, prog_name="attribution", standalone_mode=False)
+        if isinstance(status, int) and status:
+            sys.exit(status)
+    except AttributionError as err:
+        if debug:
+            traceback.print_exc()
+        lines = str(err).splitlines() or [type(err).__name__]
+        for line in lines:
+            _err(line)
+        sys.exit(1)
+    except click.exceptions.Exit as err:
+        sys.exit(err.exit_code)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except click.exceptions.Abort:
+        _err("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as err:  # a bug: say so in one line unless debugging
+        if debug:
+            raise
+        _err(f"internal error: {type(err).__name__}: {err} (run with --debug for the traceback)")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""The output contract: one flat record per attribution, as JSON Lines, CSV or a table."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from attribution.pipeline import AnnotatedArticle
+
+FIELDS = (
+    "article",
+    "attribution_id",
+    "sentence",
+    "claim",
+    "claim_start",
+    "claim_end",
+    "cue",
+    "cue_type",
+    "source",
+    "source_start",
+    "source_end",
+    "source_kind",
+    "source_resolved",
+    "source_description",
+    "outlet",
+    "via",
+    "direct_quote",
+    "confidence",
+    "registry_hash",
+)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def records(annotated: AnnotatedArticle) -> Iterator[dict[str, Any]]:
+    for a in annotated.attributions:
+        src = a.source
+        yield {
+            "article": a.article,
+            "attribution_id": a.id,
+            "sentence": annotated.sentence_text(a.sentence),
+            "claim": a.claim.text,
+            "claim_start": a.claim.start,
+            "claim_end": a.claim.end,
+            "cue": a.cue.span.text,
+            "cue_type": a.cue.type.value,
+            "source": src.span.text if src else None,
+            "source_start": src.span.start if src else None,
+            "source_end": src.span.end if src else None,
+            "source_kind": src.kind.value if src else "unnamed",
+            "source_resolved": src.resolved.text if src and src.resolved else None,
+            "source_description": src.description.text if src and src.description else None,
+            "outlet": a.outlet,
+            "via": a.via_outlet,
+            "direct_quote": a.direct_quote,
+            "confidence": round(a.confidence, 3),
+            "registry_hash": annotated.registry_hash,
+        }
+
+
+def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    n = 0
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell a spreadsheet program will show as text, never run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def write_csv(
+    rows: Iterable[dict[str, Any]], out: IO[str], fields: tuple[str, ...] = FIELDS
+) -> int:
+    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    n = 0
+    for row in rows:
+        writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
+        n += 1
+    return n
+
+
+def render_table(rows: list[dict[str, Any]], out: IO[str]) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=True, expand=True)
+    for name, ratio in (
+        ("cue", 1),
+        ("source", 2),
+        ("kind", 1),
+        ("outlet", 1),
+        ("via", 1),
+        ("claim", 5),
+    ):
+        table.add_column(name, ratio=ratio, overflow="fold")
+    for row in rows:
+        source = row["source"] or "—"
+        if row["source_resolved"]:
+            source += f" → {row['source_resolved']}"
+        claim = f"«{row['claim']}»" if row["direct_quote"] else row["claim"]
+        table.add_row(
+            row["cue"], source, row["source_kind"], row["outlet"] or "", row["via"] or "", claim
+        )
+    Console(file=out, width=None if out.isatty() else 160).print(table)
+    return len(rows)
