@@ -194,6 +194,47 @@ def registry_find(
         raise typer.Exit(1)
 
 
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold file (JSONL, see samples/README.md).")],
+    backend: Annotated[BackendName, typer.Option(help="NLP backend.")] = BackendName.spacy,
+    lang: Annotated[str | None, typer.Option(help="Only articles in this language.")] = None,
+    errors: Annotated[Path | None, typer.Option(help="Write every error (JSONL) here.")] = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Precision, recall and F1 of the extractor on a gold file, overall and per construction."""
+    import json
+
+    from attribution.evaluate import load_gold, score
+    from attribution.pipeline import AnnotatedArticle, Annotator
+    from attribution.report import print_evaluation
+
+    articles = [g for g in load_gold(gold) if lang is None or g.article.lang == lang]
+    annotator = Annotator(_registry(registry), backend.value)
+    predictions = {}
+    skipped: dict[str, str] = {}
+    for item, g in zip(annotator.annotate(g.article for g in articles), articles, strict=True):
+        if isinstance(item, AnnotatedArticle):
+            predictions[g.article.id] = item.attributions
+        else:
+            skipped[g.article.lang or "?"] = str(item).split(": ", 1)[-1]
+    for code, why in skipped.items():
+        _err(f"{code} articles skipped: {why}")
+    scored = [g for g in articles if g.article.id in predictions]
+    by_lang: dict[str, list[Any]] = {}
+    for g in scored:
+        by_lang.setdefault(g.article.lang or "?", []).append(g)
+    for code, group in sorted(by_lang.items()):
+        report = score(group, predictions)
+        print_evaluation(f"{gold} — {code}, {len(group)} articles, backend {backend.value}", report)
+        if errors:
+            with errors.open("a" if code != min(by_lang) else "w", encoding="utf-8") as out:
+                for e in report.errors:
+                    out.write(json.dumps({"lang": code, **e}, ensure_ascii=False) + "\n")
+    if not scored:
+        raise AttributionError("no gold article could be annotated")
+
+
 def main() -> None:
     """Entry point: user errors are one line on stderr; `--debug` shows tracebacks."""
     import click

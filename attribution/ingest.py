@@ -85,7 +85,7 @@ def read_articles(
     for path in iter_input_files(paths):
         try:
             for item in read_file(path):
-                yield item if isinstance(item, InputError) else _complete(item, lang, publisher)
+                yield item if isinstance(item, InputError) else complete(item, lang, publisher)
         except InputError as err:
             yield err
 
@@ -338,7 +338,8 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Article | InputError]:
         yield InputError(path, "no article in this JSONL file")
 
 
-def _complete(article: Article, lang: str | None, publisher: str | None) -> Article:
+def complete(article: Article, lang: str | None = None, publisher: str | None = None) -> Article:
+    """The article with its language and publisher settled."""
     return replace(
         article,
         lang=_known_lang(article.lang) or lang or detect_language(article.text),

@@ -1,0 +1,50 @@
+"""Terminal tables for the evaluation report (rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from attribution.evaluate import Report, Tally, error_summary
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def print_evaluation(title: str, report: Report, console: Console | None = None) -> None:
+    console = console or Console()
+    o = report.overall
+    head = Table(title=title, show_header=True)
+    for name in ("gold", "predicted", "matched", "precision", "recall", "F1"):
+        head.add_column(name, justify="right")
+    head.add_row(str(o.gold), str(o.predicted), str(o.matched), _pct(o.precision), _pct(o.recall), _pct(o.f1))
+    console.print(head)
+    acc = Table(show_header=True, title="over matched attributions")
+    for name in ("source", "source kind", "outlet link", "via", "antecedent", "claim overlap"):
+        acc.add_column(name, justify="right")
+    acc.add_row(*_accuracies(o))
+    console.print(acc)
+    console.print(
+        f"negatives: {o.negatives} non-attribution cue spans, {o.false_on_negatives} predictions on them"
+    )
+    per = Table(show_header=True, title="per construction (recall over gold lines with the label)")
+    per.add_column("construction")
+    for name in ("gold", "recall", "source", "kind", "outlet", "antecedent", "claim overlap"):
+        per.add_column(name, justify="right")
+    for label, t in sorted(report.by_construction.items()):
+        source, kind, outlet, _via, resolved, claim = _accuracies(t)
+        per.add_row(label, str(t.gold), _pct(t.recall), source, kind, outlet, resolved, claim)
+    console.print(per)
+    console.print("errors: " + ", ".join(f"{k} {v}" for k, v in error_summary(report).most_common()))
+
+
+def _accuracies(t: Tally) -> tuple[str, str, str, str, str, str]:
+    return (
+        _pct(t.ratio("source")),
+        _pct(t.ratio("kind")),
+        _pct(t.ratio("outlet")),
+        _pct(t.ratio("via")),
+        _pct(t.ratio("resolved")),
+        _pct(t.claim_overlap / t.matched if t.matched else None),
+    )
