@@ -136,8 +136,10 @@ def _nearest(text: str, needle: str, anchor: Span, before: bool = False) -> Span
     while start >= 0:
         end = start + len(needle)
         if not before or start <= anchor.start:
-            distance = 0 if start < anchor.end and anchor.start < end else min(
-                abs(start - anchor.end), abs(anchor.start - end)
+            distance = (
+                0
+                if start < anchor.end and anchor.start < end
+                else min(abs(start - anchor.end), abs(anchor.start - end))
             )
             if best_distance is None or distance < best_distance:
                 best, best_distance = Span(start, end, needle), distance
@@ -211,7 +213,10 @@ def score(gold: Iterable[GoldArticle], predictions: dict[str, list[Attribution]]
                 by_construction[label].gold += 1
         for g, p in pairs:
             checks = _compare(g, p)
-            for tally in [overall, *(by_construction[c] for c in g.gold.constructions or ["(none)"])]:
+            for tally in [
+                overall,
+                *(by_construction[c] for c in g.gold.constructions or ["(none)"]),
+            ]:
                 tally.matched += 1
                 tally.source_ok += checks["source"]
                 tally.kind_ok += checks["kind"]
@@ -226,7 +231,9 @@ def score(gold: Iterable[GoldArticle], predictions: dict[str, list[Attribution]]
                     tally.resolved_n += 1
                     tally.resolved_ok += checks["resolved"]
             if not all(checks.values()):
-                errors.append(_error(ga, "wrong " + ", ".join(k for k, v in checks.items() if not v), g, p))
+                errors.append(
+                    _error(ga, "wrong " + ", ".join(k for k, v in checks.items() if not v), g, p)
+                )
         for g in ga.attributions:
             if id(g) not in matched_gold:
                 errors.append(_error(ga, "missed", g, None))
@@ -241,7 +248,11 @@ def score(gold: Iterable[GoldArticle], predictions: dict[str, list[Attribution]]
 
 def _match(gold: list[Located], preds: list[Attribution]) -> list[tuple[Located, Attribution]]:
     candidates = sorted(
-        ((overlap(g.claim, p.claim), gi, pi) for gi, g in enumerate(gold) for pi, p in enumerate(preds)),
+        (
+            (overlap(g.claim, p.claim), gi, pi)
+            for gi, g in enumerate(gold)
+            for pi, p in enumerate(preds)
+        ),
         reverse=True,
     )
     used_g: set[int] = set()
@@ -265,7 +276,11 @@ def _compare(g: Located, p: Attribution) -> dict[str, bool]:
     else:
         source_ok = src is not None and (
             overlap(src.span, g.source) > 0
-            or (g.resolved is not None and src.resolved is not None and overlap(src.resolved, g.resolved) > 0)
+            or (
+                g.resolved is not None
+                and src.resolved is not None
+                and overlap(src.resolved, g.resolved) > 0
+            )
         )
     kind = src.kind.value if src else "unnamed"
     resolved_ok = (
@@ -289,7 +304,9 @@ def _jaccard(a: Span, b: Span) -> float:
     return inter / union if union else 0.0
 
 
-def _error(ga: GoldArticle, what: str, g: Located | None, p: Attribution | None) -> dict[str, object]:
+def _error(
+    ga: GoldArticle, what: str, g: Located | None, p: Attribution | None
+) -> dict[str, object]:
     return {
         "article": ga.article.id,
         "error": what,

@@ -18,7 +18,9 @@ def print_evaluation(title: str, report: Report, console: Console | None = None)
     head = Table(title=title, show_header=True)
     for name in ("gold", "predicted", "matched", "precision", "recall", "F1"):
         head.add_column(name, justify="right")
-    head.add_row(str(o.gold), str(o.predicted), str(o.matched), _pct(o.precision), _pct(o.recall), _pct(o.f1))
+    head.add_row(
+        str(o.gold), str(o.predicted), str(o.matched), _pct(o.precision), _pct(o.recall), _pct(o.f1)
+    )
     console.print(head)
     acc = Table(show_header=True, title="over matched attributions")
     for name in ("source", "source kind", "outlet link", "via", "antecedent", "claim overlap"):
@@ -36,7 +38,9 @@ def print_evaluation(title: str, report: Report, console: Console | None = None)
         source, kind, outlet, _via, resolved, claim = _accuracies(t)
         per.add_row(label, str(t.gold), _pct(t.recall), source, kind, outlet, resolved, claim)
     console.print(per)
-    console.print("errors: " + ", ".join(f"{k} {v}" for k, v in error_summary(report).most_common()))
+    console.print(
+        "errors: " + ", ".join(f"{k} {v}" for k, v in error_summary(report).most_common())
+    )
 
 
 def _accuracies(t: Tally) -> tuple[str, str, str, str, str, str]:

@@ -269,7 +269,7 @@ def speech_verbs(
 def _verb_finding(
     parse: Parse, sent: Sentence, lex: Lexicon, verb: Token, lemma: str
 ) -> Finding | None:
-    nominal_use = verb.rel in ("amod", "acl", "nmod", "obl", "nsubj", "obj", "det", "case", "fixed")
+    nominal_use = verb.deprel in ("amod", "acl", "nmod", "obl", "nsubj", "obj", "det", "case")
     if nominal_use and not (verb.rel == "acl" and children(parse, verb, "ccomp")):
         return None  # "le projet annoncé", "des sources citées": not a saying
     participial = verb.feat("VerbForm") == "Part" and verb.feat("Tense") == "Pres"
@@ -288,7 +288,7 @@ def _verb_finding(
     if source is not None and source.feat("PronType") == "Rel":
         holder = parse.head(parse.head(source) or source)
         source = holder if holder is not None and holder.upos in ("NOUN", "PROPN") else None
-    claim, construction, confidence = _verb_claim(parse, lex, verb, lemma, source)
+    claim, construction, confidence = _verb_claim(parse, lex, verb, lemma, source, cue)
     if not claim:
         return None
     if source is None:
@@ -336,46 +336,54 @@ def _verb_finding(
 
 
 def _verb_claim(
-    parse: Parse, lex: Lexicon, verb: Token, lemma: str, source: Token | None
+    parse: Parse, lex: Lexicon, verb: Token, lemma: str, source: Token | None, cue: list[Token]
 ) -> tuple[list[Token], str, float]:
-    comp = children(parse, verb, "ccomp")
+    """What the verb reports: its clause, its infinitive, the words before an inverted
+    tag ("…, a affirmé X"), the quotation after a colon, or (for some verbs) its object."""
+    comp = [c for c in children(parse, verb, "ccomp") if c.i > verb.i]
     if comp:
-        claim = claim_tokens(parse, comp[0], [])
-        return claim, "verb_preposed" if comp[0].i > verb.i else "verb_inverted", 0.9
-    xcomp = [c for c in children(parse, verb, "xcomp") if _infinitive(parse, c)]
+        return claim_tokens(parse, comp[0], []), "verb_preposed", 0.9
+    xcomp = [c for c in children(parse, verb, "xcomp") if _infinitive(parse, c) and c.i > verb.i]
     if xcomp:
         claim = claim_tokens(parse, xcomp[0], [])
         marks = [t for t in claim if t.rel == "mark" and t.i == claim[0].i]
         return claim[len(marks) :], "verb_infinitive", 0.85
-    head = parse.head(verb)
-    if (
-        head is not None
-        and verb.rel in ("parataxis", "advcl", "dep", "conj", "ccomp", "root", "xcomp")
-        and head.i < verb.i
-        and _comma_or_quote_between(parse, head, verb)
-    ):
-        claim = claim_tokens(parse, head, parse.subtree(verb))
-        claim = [t for t in claim if t.i < verb.i]
-        return claim, "verb_inverted", 0.85
-    before = [
-        c
-        for c in children(parse, verb, "parataxis", "dep", "advcl", "obj", "ccomp")
-        if c.i < verb.i and _comma_or_quote_between(parse, c, verb)
-    ]
-    if before:
-        return claim_tokens(parse, before[0], []), "verb_inverted", 0.85
+    inverted = _inverted_claim(parse, verb, source, cue)
+    if inverted:
+        return inverted, "verb_inverted", 0.85
     after = [
         c
-        for c in children(parse, verb, "parataxis", "advcl", "dep", "obj", "xcomp", "obl")
+        for c in children(parse, verb, "parataxis", "advcl", "dep", "obj", "xcomp", "obl", "ccomp")
         if c.i > verb.i and _colon_between(parse, verb, c)
     ]
     if after:
         return claim_tokens(parse, after[0], []), "verb_preposed", 0.85
-    if lemma not in lex.clause_only_verbs:
+    if lemma not in lex.no_object_claim_verbs:
         objs = [c for c in children(parse, verb, "obj") if c.upos in ("NOUN", "PROPN")]
-        if objs and (source is None or objs[0].i != source.i):
+        if objs and (source is None or objs[0].i != source.i) and objs[0].i > verb.i:
             return claim_tokens(parse, objs[0], []), "verb_preposed", 0.6
     return [], "", 0.0
+
+
+_TAG_OPENERS = {",", "»", "”", '"', "—", "–", "-"}
+
+
+def _inverted_claim(
+    parse: Parse, verb: Token, source: Token | None, cue: list[Token]
+) -> list[Token]:
+    """ "« … », a affirmé le ministre", "…, rapporte le quotidien X", "…, estime-t-il":
+    the speech tag follows the claim, after a comma or a closing quotation mark, and the
+    subject (if the parser found one) comes after the verb."""
+    if source is not None and source.i < cue[0].i and not lower(source).startswith("-"):
+        return []
+    first = cue[0]
+    sent = parse.sentences[first.sent]
+    k = first.i - 1
+    while k >= sent.first and parse.tokens[k].upos == "ADV":  # "…, a encore affirmé"
+        k -= 1
+    if k < sent.first or parse.tokens[k].text not in _TAG_OPENERS:
+        return []
+    return trim([t for t in parse.sentence_tokens(sent) if t.i < k])
 
 
 def _infinitive(parse: Parse, verb: Token) -> bool:
@@ -383,16 +391,6 @@ def _infinitive(parse: Parse, verb: Token) -> bool:
     if verb.feat("VerbForm") == "Inf":
         return True
     return any(c.rel == "aux" and c.feat("VerbForm") == "Inf" for c in parse.children(verb.i))
-
-
-def _comma_or_quote_between(parse: Parse, a: Token, b: Token) -> bool:
-    lo, hi = sorted((a.i, b.i))
-    span = parse.subtree(a) if a.i < b.i else []
-    last = max((t.i for t in span), default=lo)
-    return (
-        any(parse.tokens[k].text in (",", "»", "”", '"', "—", "–") for k in range(lo, hi + 1))
-        and last < hi
-    )
 
 
 def _colon_between(parse: Parse, a: Token, b: Token) -> bool:
@@ -417,31 +415,39 @@ def _postverbal_source(parse: Parse, lex: Lexicon, verb: Token, claim: list[Toke
 def _participial(
     parse: Parse, sent: Sentence, lex: Lexicon, verb: Token, lemma: str
 ) -> Finding | None:
-    """ "Indiquant que …, le groupe a demandé …": the subject is the main clause's."""
-    nxt = parse.tokens[verb.i + 1] if verb.i + 1 < sent.last else None
-    if nxt is None or lower(nxt) not in ("que", "qu'"):
-        comp = children(parse, verb, "ccomp")
-        if not comp:
-            return None
-        clause = comp[0]
-    else:
-        clause = parse.head(nxt) or nxt
-    claim = [t for t in claim_tokens(parse, clause, [verb]) if t.i > verb.i]
-    if not claim:
-        return None
-    end = max(t.i for t in claim)
-    main = next((t for t in parse.sentence_tokens(sent) if t.head is None), None)
-    source = None
-    if main is not None:
-        subj = subject_of(parse, main)
-        if subj is not None and subj.i > end:
-            source = subj
-    if source is None:
-        for tok in parse.sentence_tokens(sent):
-            if tok.i > end and tok.rel == "nsubj":
-                source = tok
+    """ "Indiquant que …, le groupe a demandé …" and "…, affirmant avoir …": the subject
+    is the main clause's."""
+    toks = parse.sentence_tokens(sent)
+    before = [t for t in toks if t.i < verb.i and t.upos != "PUNCT"]
+    after = [t for t in toks if t.i > verb.i]
+    source: Token | None = None
+    claim: list[Token] = []
+    if not before:  # the participle opens the sentence: the claim runs to the main subject
+        for k, tok in enumerate(after):
+            if tok.text != ",":
+                continue
+            subject = next(
+                (
+                    t
+                    for t in after[k + 1 : k + 6]
+                    if t.rel == "nsubj" and t.head is not None and t.head > t.i
+                ),
+                None,
+            )
+            if subject is not None:
+                claim, source = trim(after[:k]), subject
                 break
-    if source is None:
+    else:
+        claim, _, _ = _verb_claim(parse, lex, verb, lemma, None, [verb])
+        if not claim and after and lower(after[0]) in ("que", "qu'"):
+            claim = trim(after)
+        main = next((t for t in toks if t.head is None), None)
+        subjects = [t for t in before if t.rel == "nsubj"]
+        if main is not None and subject_of(parse, main) in subjects:
+            source = subject_of(parse, main)
+        elif subjects:
+            source = subjects[-1]
+    if not claim or source is None:
         return None
     return Finding(
         sent.index,

@@ -37,7 +37,7 @@ class Lexicon(BaseModel):
     continuation_adverbs: frozenset[str] = frozenset()
     continuation_phrases: tuple[Phrase, ...] = ()
     speech_verbs: frozenset[str]
-    clause_only_verbs: frozenset[str] = frozenset()
+    no_object_claim_verbs: frozenset[str] = frozenset()
     relay_verbs: frozenset[str] = frozenset()
     relay_passive_prepositions: frozenset[str] = frozenset({"par"})
     speech_nouns: frozenset[str] = frozenset()
