@@ -28,7 +28,8 @@ def print_evaluation(title: str, report: Report, console: Console | None = None)
     acc.add_row(*_accuracies(o))
     console.print(acc)
     console.print(
-        f"negatives: {o.negatives} non-attribution cue spans, {o.false_on_negatives} predictions on them"
+        f"negatives: {o.negatives} non-attribution cue spans, "
+        f"{o.false_on_negatives} predictions on them"
     )
     per = Table(show_header=True, title="per construction (recall over gold lines with the label)")
     per.add_column("construction")

@@ -61,11 +61,13 @@ def children(parse: Parse, tok: Token, *rels: str) -> list[Token]:
 
 def subject_of(parse: Parse, verb: Token) -> Token | None:
     subj = children(parse, verb, "nsubj")
-    if subj:
-        # "a-t-il": the "-t" is glued euphony, the pronoun follows it
-        real = [s for s in subj if lower(s) != "-t"]
-        return (real or subj)[-1]
-    return None
+    for s in subj:
+        if lower(s) == "-t":  # "a-t-il", "a-t-on": the "-t" is euphony, the pronoun follows
+            after = parse.tokens[s.i + 1] if s.i + 1 < len(parse.tokens) else None
+            if after is not None and after.upos == "PRON":
+                return after
+    real = [s for s in subj if lower(s) != "-t"]
+    return real[-1] if real else None
 
 
 def clause_head(parse: Parse, tok: Token) -> Token:
@@ -114,10 +116,11 @@ def prepositional(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Findin
         for phrase in lex.source_noun_phrases:
             if match_phrase(toks, k, phrase) and (k == 0 or lower(toks[k - 1]) != "à"):
                 noun = toks[k + len(phrase) - 1]
-                if noun.rel not in ("obl", "nmod", "advmod", "obj") or noun.head is None:
-                    continue
+                head = parse.head(noun)
+                if noun.rel not in ("obl", "advmod") or head is None or head.upos != "VERB":
+                    continue  # "un réseau de sources" is not a cue
                 clause = clause_head(parse, noun)
-                claim = claim_tokens(parse, clause, parse.subtree(noun))
+                claim = _claim_of_clause(parse, lex, clause, parse.subtree(noun))
                 if claim:
                     yield Finding(
                         sent.index,
@@ -130,6 +133,18 @@ def prepositional(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Findin
                         0.8,
                         constructions=["de_source"],
                     )
+
+
+def _claim_of_clause(parse: Parse, lex: Lexicon, clause: Token, phrase: list[Token]) -> list[Token]:
+    """The claim a cue phrase modifies: the clause without the phrase or, when the clause
+    is itself a speech tag ("…, a-t-on appris de source policière"), what the tag reports."""
+    lemma = speech_lemma(clause, lex)
+    if lemma is not None:
+        aux = [c for c in parse.children(clause.i) if c.rel == "aux" and c.i < clause.i]
+        tagged = _inverted_claim(parse, clause, subject_of(parse, clause), [*aux, clause])
+        if tagged:
+            return tagged
+    return claim_tokens(parse, clause, phrase)
 
 
 def _preposition_finding(
@@ -277,22 +292,15 @@ def _verb_finding(
         return _participial(parse, sent, lex, verb, lemma)
     aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
     cue = sorted([*aux, verb], key=lambda t: t.i)
-    source = subject_of(parse, verb)
-    if source is None:
-        agent = list(children(parse, verb, "obl:agent"))
-        source = agent[0] if agent else None
-    if source is None and verb.rel == "conj":
-        first = parse.head(verb)
-        if first is not None:
-            source = subject_of(parse, first)
-    if source is not None and source.feat("PronType") == "Rel":
-        holder = parse.head(parse.head(source) or source)
-        source = holder if holder is not None and holder.upos in ("NOUN", "PROPN") else None
-    claim, construction, confidence = _verb_claim(parse, lex, verb, lemma, source, cue)
+    tagged = _inverted_claim(parse, verb, None, cue) if not _reports_a_clause(parse, verb) else []
+    if tagged:  # "« … », a affirmé le ministre": the subject follows the verb
+        source = _tag_subject(parse, lex, verb, cue)
+        claim, construction, confidence = tagged, "verb_inverted", 0.85
+    else:
+        source = _preverbal_subject(parse, verb)
+        claim, construction, confidence = _verb_claim(parse, lex, verb, lemma, source)
     if not claim:
         return None
-    if source is None:
-        source = _postverbal_source(parse, lex, verb, claim)
     if source is not None and lower(source) in ("on",):
         return Finding(
             sent.index,
@@ -336,10 +344,10 @@ def _verb_finding(
 
 
 def _verb_claim(
-    parse: Parse, lex: Lexicon, verb: Token, lemma: str, source: Token | None, cue: list[Token]
+    parse: Parse, lex: Lexicon, verb: Token, lemma: str, source: Token | None
 ) -> tuple[list[Token], str, float]:
-    """What the verb reports: its clause, its infinitive, the words before an inverted
-    tag ("…, a affirmé X"), the quotation after a colon, or (for some verbs) its object."""
+    """What a preposed verb reports: its clause, its infinitive, the quotation after a
+    colon, or (for most verbs) its object."""
     comp = [c for c in children(parse, verb, "ccomp") if c.i > verb.i]
     if comp:
         return claim_tokens(parse, comp[0], []), "verb_preposed", 0.9
@@ -348,9 +356,6 @@ def _verb_claim(
         claim = claim_tokens(parse, xcomp[0], [])
         marks = [t for t in claim if t.rel == "mark" and t.i == claim[0].i]
         return claim[len(marks) :], "verb_infinitive", 0.85
-    inverted = _inverted_claim(parse, verb, source, cue)
-    if inverted:
-        return inverted, "verb_inverted", 0.85
     after = [
         c
         for c in children(parse, verb, "parataxis", "advcl", "dep", "obj", "xcomp", "obl", "ccomp")
@@ -397,17 +402,46 @@ def _colon_between(parse: Parse, a: Token, b: Token) -> bool:
     return any(parse.tokens[k].text in (":", "«", "“", '"') for k in range(a.i + 1, b.i))
 
 
-def _postverbal_source(parse: Parse, lex: Lexicon, verb: Token, claim: list[Token]) -> Token | None:
-    """In "…, rapporte le quotidien X" the parser may take the subject for an object."""
-    claim_ids = {t.i for t in claim}
+def _reports_a_clause(parse: Parse, verb: Token) -> bool:
+    """ "X a déclaré que …", "X a déclaré avoir …": a preposed report, never a tag."""
     for child in parse.children(verb.i):
-        if (
-            child.i > verb.i
-            and child.rel in ("obj", "nsubj", "nmod", "obl")
-            and child.i not in claim_ids
-            and child.upos in ("NOUN", "PROPN")
-            and child.lemma.lower() not in lex.time_nouns
+        if child.i < verb.i:
+            continue
+        if child.rel == "ccomp" and any(
+            lower(m) in ("que", "qu'") for m in parse.children(child.i)
         ):
+            return True
+        if child.rel == "xcomp" and _infinitive(parse, child):
+            return True
+    nxt = parse.tokens[verb.i + 1] if verb.i + 1 < len(parse.tokens) else None
+    return nxt is not None and lower(nxt) in ("que", "qu'", ":")
+
+
+def _preverbal_subject(parse: Parse, verb: Token) -> Token | None:
+    source = subject_of(parse, verb)
+    if source is None:
+        agent = children(parse, verb, "obl:agent")
+        source = agent[0] if agent else None
+    if source is None and verb.rel == "conj":
+        first = parse.head(verb)
+        if first is not None:
+            source = subject_of(parse, first)
+    if source is not None and source.feat("PronType") == "Rel":  # "X, qui affirme que …"
+        holder = parse.head(parse.head(source) or source)
+        source = holder if holder is not None and holder.upos in ("NOUN", "PROPN") else None
+    return source
+
+
+def _tag_subject(parse: Parse, lex: Lexicon, verb: Token, cue: list[Token]) -> Token | None:
+    """The subject of an inverted tag: a clitic ("a-t-il"), else the first noun phrase
+    after the verb, whatever relation the parser gave it."""
+    for tok in parse.tokens[cue[0].i : verb.i]:
+        if tok.upos == "PRON" and lower(tok).startswith("-") and lower(tok) != "-t":
+            return tok
+    for child in parse.children(verb.i):
+        if child.i <= verb.i or child.rel in ("punct", "advmod", "cc", "mark", "case"):
+            continue
+        if child.upos in ("NOUN", "PROPN", "PRON") and child.lemma.lower() not in lex.time_nouns:
             return child
     return None
 
@@ -438,7 +472,7 @@ def _participial(
                 claim, source = trim(after[:k]), subject
                 break
     else:
-        claim, _, _ = _verb_claim(parse, lex, verb, lemma, None, [verb])
+        claim, _, _ = _verb_claim(parse, lex, verb, lemma, None)
         if not claim and after and lower(after[0]) in ("que", "qu'"):
             claim = trim(after)
         main = next((t for t in toks if t.head is None), None)
