@@ -285,7 +285,8 @@ def _verb_finding(
     parse: Parse, sent: Sentence, lex: Lexicon, verb: Token, lemma: str
 ) -> Finding | None:
     nominal_use = verb.deprel in ("amod", "acl", "nmod", "obl", "nsubj", "obj", "det", "case")
-    if nominal_use and not (verb.rel == "acl" and children(parse, verb, "ccomp")):
+    reports = verb.rel == "acl" and (children(parse, verb, "ccomp") or _que_after(parse, verb))
+    if nominal_use and not reports:
         return None  # "le projet annoncé", "des sources citées": not a saying
     participial = verb.feat("VerbForm") == "Part" and verb.feat("Tense") == "Pres"
     if participial:
@@ -298,6 +299,8 @@ def _verb_finding(
         claim, construction, confidence = tagged, "verb_inverted", 0.85
     else:
         source = _preverbal_subject(parse, verb)
+        if source is None and verb.rel == "acl":  # "Le gouvernement, de son côté, avertit que"
+            source = parse.head(verb)
         claim, construction, confidence = _verb_claim(parse, lex, verb, lemma, source)
     if not claim:
         return None
@@ -348,6 +351,13 @@ def _verb_claim(
 ) -> tuple[list[Token], str, float]:
     """What a preposed verb reports: its clause, its infinitive, the quotation after a
     colon, or (for most verbs) its object."""
+    que = _que_after(parse, verb)
+    if que is not None:
+        clause = parse.head(que)
+        if clause is not None and clause.i > que.i:
+            claim = trim([t for t in parse.subtree(clause) if t.i > que.i])
+            if claim:
+                return claim, "verb_preposed", 0.9
     comp = [c for c in children(parse, verb, "ccomp") if c.i > verb.i]
     if comp:
         return claim_tokens(parse, comp[0], []), "verb_preposed", 0.9
@@ -400,6 +410,25 @@ def _infinitive(parse: Parse, verb: Token) -> bool:
 
 def _colon_between(parse: Parse, a: Token, b: Token) -> bool:
     return any(parse.tokens[k].text in (":", "«", "“", '"') for k in range(a.i + 1, b.i))
+
+
+_QUE = ("que", "qu'")
+_QUE_WINDOW = 12
+
+
+def _que_after(parse: Parse, verb: Token) -> Token | None:
+    """The "que" that opens the verb's reported clause, a few words after it ("a assuré
+    dimanche dans un communiqué que …"), whatever the parser attached it to."""
+    sent = parse.sentences[verb.sent]
+    for k in range(verb.i + 1, min(sent.last, verb.i + _QUE_WINDOW)):
+        tok = parse.tokens[k]
+        if lower(tok) in _QUE and tok.upos in ("SCONJ", "PRON", "ADV"):
+            return tok if tok.upos == "SCONJ" or tok.rel == "mark" else None
+        if tok.text in (".", ";", ":", "«", "“") or (
+            tok.upos in ("VERB", "AUX") and tok.feat("VerbForm") == "Fin" and tok.head != verb.i
+        ):
+            return None
+    return None
 
 
 def _reports_a_clause(parse: Parse, verb: Token) -> bool:
