@@ -362,8 +362,9 @@ def _verb_claim(
     if comp:
         return claim_tokens(parse, comp[0], []), "verb_preposed", 0.9
     xcomp = [c for c in children(parse, verb, "xcomp") if _infinitive(parse, c) and c.i > verb.i]
-    if xcomp:
-        claim = claim_tokens(parse, xcomp[0], [])
+    infinitive = xcomp[0] if xcomp else _infinitive_after(parse, verb)
+    if infinitive is not None:
+        claim = [t for t in claim_tokens(parse, infinitive, []) if t.i > verb.i]
         marks = [t for t in claim if t.rel == "mark" and t.i == claim[0].i]
         return claim[len(marks) :], "verb_infinitive", 0.85
     after = [
@@ -426,6 +427,24 @@ def _que_after(parse: Parse, verb: Token) -> Token | None:
             return tok if tok.upos == "SCONJ" or tok.rel == "mark" else None
         if tok.text in (".", ";", ":", "«", "“") or (
             tok.upos in ("VERB", "AUX") and tok.feat("VerbForm") == "Fin" and tok.head != verb.i
+        ):
+            return None
+    return None
+
+
+def _infinitive_after(parse: Parse, verb: Token) -> Token | None:
+    """ "a affirmé dans la matinée avoir visé …": an infinitive a few words after the verb
+    (the participle, for "avoir visé")."""
+    sent = parse.sentences[verb.sent]
+    for k in range(verb.i + 1, min(sent.last, verb.i + _QUE_WINDOW)):
+        tok = parse.tokens[k]
+        if tok.feat("VerbForm") == "Inf" and tok.upos in ("VERB", "AUX"):
+            head = parse.head(tok)
+            return head if tok.upos == "AUX" and head is not None and head.i > tok.i else tok
+        if (
+            tok.text in (".", ";", ":", "«", "“", ",")
+            or lower(tok) in _QUE
+            or (tok.upos in ("VERB", "AUX") and tok.feat("VerbForm") == "Fin")
         ):
             return None
     return None

@@ -30,17 +30,22 @@ _CLOSERS = {"»", "”", '"', ")", "]", "’"}
 
 
 def mark_sentence_starts(doc: Any) -> Any:
-    """Sentence boundaries the parser must respect: a capitalised word after a full
-    stop starts a sentence, a closing quotation mark never does."""
-    prev = None
-    for tok in doc[1:]:
+    """Sentence boundaries the parser must respect: within a line, a sentence only starts
+    after a full stop, question or exclamation mark (and the quotation mark closing it),
+    and a capitalised word there always starts one."""
+    prev: list[Any] = []  # the last two non-space tokens
+    for tok in doc:
         if tok.is_space:
             continue
-        if tok.text in _CLOSERS or (tok.is_punct and tok.text not in ("«", "“", "-", "—", "–")):
-            tok.is_sent_start = False
-        elif prev is not None and prev.text in _ENDS and tok.text[:1].isupper():
-            tok.is_sent_start = True
-        prev = tok
+        if prev:
+            ended = prev[-1].text in _ENDS or (
+                prev[-1].text in _CLOSERS and len(prev) > 1 and prev[-2].text in _ENDS
+            )
+            if not ended or tok.text in _CLOSERS:
+                tok.is_sent_start = False
+            elif tok.text[:1].isupper() or tok.text in ("«", "“", "-", "—", "–"):
+                tok.is_sent_start = True
+        prev = [*prev[-1:], tok]
     return doc
 
 
