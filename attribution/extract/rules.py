@@ -7,6 +7,7 @@ relays) and classification happen afterwards, over all findings of the article.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -190,6 +191,9 @@ def _preposition_finding(
     )
 
 
+_TIMESTAMP = re.compile(r"^\d{1,2}[h:.]\d{0,2}$")
+
+
 def _claim_beside(
     parse: Parse, sent: Sentence, cue: list[Token], mention: list[Token]
 ) -> list[Token]:
@@ -197,7 +201,9 @@ def _claim_beside(
     toks = parse.sentence_tokens(sent)
     start = cue[0].i
     end = max(t.i for t in [*cue, *mention])
-    if all(t.rel == "punct" or t.upos == "PUNCT" or t.i >= start for t in toks if t.i < start):
+    if all(
+        t.upos in ("PUNCT", "NUM", "SYM") or _TIMESTAMP.match(t.text) for t in toks if t.i < start
+    ):
         rest = [t for t in toks if t.i > end]
     elif all(t.upos == "PUNCT" for t in toks if t.i > end):
         rest = [t for t in toks if t.i < start]
@@ -292,8 +298,12 @@ def _verb_finding(
     if participial:
         return _participial(parse, sent, lex, verb, lemma)
     aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
+    if not aux and verb.feat("VerbForm") == "Part":
+        return None  # a bare past participle ("le mouvement, lancé en février") says nothing
     cue = sorted([*aux, verb], key=lambda t: t.i)
-    tagged = _inverted_claim(parse, verb, None, cue) if not _reports_a_clause(parse, verb) else []
+    tagged = [] if _reports_a_clause(parse, verb) else _inverted_claim(parse, verb, None, cue)
+    if tagged and _nominal_subject_before(parse, verb):
+        tagged = []  # "Le président du club, Marc Delvaux, a assuré …": not inverted
     if tagged:  # "« … », a affirmé le ministre": the subject follows the verb
         source = _tag_subject(parse, lex, verb, cue)
         claim, construction, confidence = tagged, "verb_inverted", 0.85
@@ -317,8 +327,8 @@ def _verb_finding(
             kind_hint="unnamed",
             constructions=["hearsay"],
         )
-    if source is None:
-        return None
+    if source is None or source.lemma.lower() in lex.time_nouns:
+        return None  # "les prochaines semaines diront si …"
     if source.upos == "PRON" and lower(source).lstrip("-") in (
         "je",
         "j'",
@@ -463,6 +473,14 @@ def _reports_a_clause(parse: Parse, verb: Token) -> bool:
             return True
     nxt = parse.tokens[verb.i + 1] if verb.i + 1 < len(parse.tokens) else None
     return nxt is not None and lower(nxt) in ("que", "qu'", ":")
+
+
+def _nominal_subject_before(parse: Parse, verb: Token) -> bool:
+    quoted = _quoted_tokens(parse, parse.sentences[verb.sent])
+    return any(
+        c.i < verb.i and c.upos in ("NOUN", "PROPN") and c.i not in quoted
+        for c in children(parse, verb, "nsubj")
+    )
 
 
 def _preverbal_subject(parse: Parse, verb: Token) -> Token | None:

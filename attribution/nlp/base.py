@@ -19,6 +19,7 @@ _PARSER_CHARS = str.maketrans(
         "\u202f": " ",  # narrow no-break space
         "\u2009": " ",  # thin space
         "\u2007": " ",
+        "*": " ",  # Markdown emphasis ("**12h30**") is not a word
     }
 )
 
