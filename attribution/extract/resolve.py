@@ -58,9 +58,10 @@ def describe(parse: Parse, lex: Lexicon, head: Token, kind_hint: str | None = No
     toks = mention_tokens(parse, head) or [head]
     span = span_of(parse, toks)
     assert span is not None
-    span = with_acronym(parse.text, whole_words(parse.text, span))
     if span.text.startswith("-"):  # "a-t-il": the pronoun is "il"
         span = Span(span.start + 1, span.end, span.text[1:])
+    else:
+        span = with_acronym(parse.text, whole_words(parse.text, span))
     desc = description_tokens(parse, head, lex.description_heads)
     kind = SourceKind(kind_hint) if kind_hint else classify(parse, lex, head, toks)
     return Mention(span, kind, description=span_of(parse, desc) if desc else None)
@@ -116,11 +117,38 @@ def _is_anaphor(parse: Parse, lex: Lexicon, head: Token) -> bool:
     word = lower(head).lstrip("-")
     if word in _bare(lex.pronouns) or word in lex.demonstrative_pronouns:
         return True
+    if head.feat("PronType") == "Rel":
+        return True
     dets = [c for c in parse.children(head.i) if c.rel == "det"]
     demonstrative = any(
         c.feat("PronType") == "Dem" or lower(c) in ("ce", "cet", "cette", "ces") for c in dets
     )
     return demonstrative or (head.lemma.lower() in lex.demonstrative_adjectives and bool(dets))
+
+
+def _is_bare_definite(parse: Parse, lex: Lexicon, head: Token) -> bool:
+    """ "le journal", "l'ONG", "le technicien": a definite description that names no one,
+    so it points back to someone named before."""
+    if head.upos != "NOUN":
+        return False
+    toks = mention_tokens(parse, head)
+    if any(t.upos == "PROPN" or t.ent for t in toks) or len(toks) > 4:
+        return False
+    dets = [lower(c) for c in parse.children(head.i) if c.rel == "det"]
+    if not dets or dets[0] not in ("le", "la", "l'", "les"):
+        return False
+    return not any(c.rel == "nmod" for c in parse.children(head.i))
+
+
+def _can_speak(lex: Lexicon, parse: Parse, tok: Token) -> bool:
+    """Whether a noun phrase can be the author of words: a name, a person, an institution."""
+    if tok.upos == "PROPN" or tok.ent in ("PER", "ORG"):
+        return True
+    lemma = tok.lemma.lower()
+    if lemma in lex.view_holder_nouns:
+        return True
+    kind = lex.kind_of_word(lemma) or lex.kind_of_word(lower(tok))
+    return kind not in (None, "document", "social_media")
 
 
 def _names_same_source(parse: Parse, lex: Lexicon, head: Token) -> bool:
@@ -149,9 +177,6 @@ def _antecedent(
 ) -> tuple[Mention, Token] | None:
     assert f.source is not None
     head = f.source
-    recent: list[tuple[Mention, Token]] = [
-        (m, h) for g, m, h in history if f.sentence - g.sentence <= LOOKBACK_SENTENCES
-    ]
     if _is_continuation(parse, lex, f):
         earlier = [
             (m, h) for g, m, h in history if f.sentence - g.sentence <= CONTINUATION_SENTENCES
@@ -162,23 +187,69 @@ def _antecedent(
         if _names_same_source(parse, lex, head) or _is_anaphor(parse, lex, head):
             return earlier[-1] if earlier else None
         return None
-    if not _is_anaphor(parse, lex, head):
-        return None
+    cand: Token | None = None
     word = lower(head).lstrip("-")
-    cand: Token | None
-    if word in _bare(lex.pronouns):
+    if head.feat("PronType") == "Rel":  # "X, qui affirme …": the noun the clause hangs on
+        clause = parse.head(head)
+        cand = parse.head(clause) if clause is not None else None
+        cand = cand if cand is not None and cand.upos in ("NOUN", "PROPN") else None
+    elif word in _bare(lex.pronouns):
+        recent = [
+            (m, h)
+            for g, m, h in history
+            if f.sentence - g.sentence <= LOOKBACK_SENTENCES and h.sent < head.sent
+        ]
         for m, h in reversed(recent):  # the last source spoken of is the likeliest
-            if _agrees(head, h, ("Number",)) and h.sent < head.sent:
+            if _agrees(head, h, ("Number",)):
                 return m, h
-        cand = _previous_subject(parse, head, lambda t: _agrees(head, t))
-    elif head.lemma.lower() in lex.demonstrative_adjectives or word in lex.demonstrative_pronouns:
-        cand = _last_noun_before(parse, head, lambda t: _agrees(head, t))
-    else:  # "ce groupuscule": the last noun phrase with the same head noun, else a subject
-        by_noun = _last_noun_before(parse, head, lambda t: t.lemma.lower() == head.lemma.lower(), 8)
-        cand = by_noun or _previous_subject(parse, head, lambda t: _agrees(head, t))
+        cand = _last_before(
+            parse,
+            head,
+            lambda t: t.rel == "nsubj" and _agrees(head, t) and _can_speak(lex, parse, t),
+        )
+    elif _is_anaphor(parse, lex, head):  # "celui-ci", "ce dernier", "ce groupuscule"
+        if head.lemma.lower() in lex.demonstrative_adjectives or word in lex.demonstrative_pronouns:
+            cand = _last_before(
+                parse,
+                head,
+                lambda t: _agrees(head, t) and _can_speak(lex, parse, t),
+                same_sentence=True,
+            )
+        else:
+            cand = _last_before(parse, head, lambda t: t.lemma.lower() == head.lemma.lower(), 8)
+            cand = cand or _last_before(
+                parse,
+                head,
+                lambda t: t.rel == "nsubj" and _agrees(head, t) and _can_speak(lex, parse, t),
+            )
+    elif _is_bare_definite(parse, lex, head):  # "le journal" after "le quotidien An-Nahar"
+        kind = mention.kind
+        for m, h in reversed([(m, h) for g, m, h in history if f.sentence - g.sentence <= 8]):
+            named = any(t.upos == "PROPN" for t in mention_tokens(parse, h))
+            if named and (h.lemma.lower() == head.lemma.lower() or m.kind is kind):
+                return m, h
+        cand = _last_before(
+            parse,
+            head,
+            lambda t: (
+                t.upos == "PROPN"
+                and t.rel not in ("flat", "flat:name")
+                and (t.ent in ("PER", "ORG") or kind is SourceKind.OUTLET)
+            ),
+            5,
+        )
     if cand is None:
         return None
-    return describe(parse, lex, cand), cand
+    named = _name_in_apposition(parse, cand)
+    return describe(parse, lex, named or cand), named or cand
+
+
+def _name_in_apposition(parse: Parse, head: Token) -> Token | None:
+    """ "le préfet, Laurent Mazières": the name that follows a title."""
+    for child in parse.children(head.i):
+        if child.i > head.i and child.rel == "appos" and child.upos == "PROPN":
+            return child
+    return None
 
 
 def _agrees(anaphor: Token, cand: Token, feats: tuple[str, ...] = ("Number", "Gender")) -> bool:
@@ -189,34 +260,23 @@ def _agrees(anaphor: Token, cand: Token, feats: tuple[str, ...] = ("Number", "Ge
     return cand.upos in ("NOUN", "PROPN")
 
 
-def _previous_subject(parse: Parse, head: Token, check: Callable[[Token], bool]) -> Token | None:
-    first_sent = max(0, head.sent - LOOKBACK_SENTENCES)
-    for k in range(head.i - 1, -1, -1):
-        tok = parse.tokens[k]
-        if tok.sent < first_sent:
-            break
-        if tok.sent == head.sent:
-            continue
-        if tok.rel == "nsubj" and check(tok):
-            return tok
-    return None
-
-
-def _last_noun_before(
-    parse: Parse, head: Token, check: Callable[[Token], bool], sentences: int = LOOKBACK_SENTENCES
+def _last_before(
+    parse: Parse,
+    head: Token,
+    check: Callable[[Token], bool],
+    sentences: int = LOOKBACK_SENTENCES,
+    same_sentence: bool = False,
 ) -> Token | None:
+    """The closest noun before `head` (within a few sentences) that passes `check`."""
     first_sent = max(0, head.sent - sentences)
     for k in range(head.i - 1, -1, -1):
         tok = parse.tokens[k]
         if tok.sent < first_sent:
             break
-        if (
-            tok.upos in ("NOUN", "PROPN")
-            and tok.rel in ("nsubj", "obj", "obl", "nmod", "appos", "nsubj:pass", "root", "flat")
-            and check(tok)
-        ):
-            # climb flat names to their head ("Abou Omar al-Homsi")
-            while tok.rel == "flat" and tok.head is not None:
-                tok = parse.tokens[tok.head]
+        if (tok.sent == head.sent and not same_sentence) or tok.upos not in ("NOUN", "PROPN"):
+            continue
+        while tok.rel in ("flat", "flat:name") and tok.head is not None:
+            tok = parse.tokens[tok.head]  # "Abou Omar al-Homsi": the name's head
+        if check(tok):
             return tok
     return None

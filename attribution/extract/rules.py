@@ -492,9 +492,6 @@ def _preverbal_subject(parse: Parse, verb: Token) -> Token | None:
         first = parse.head(verb)
         if first is not None:
             source = subject_of(parse, first)
-    if source is not None and source.feat("PronType") == "Rel":  # "X, qui affirme que …"
-        holder = parse.head(parse.head(source) or source)
-        source = holder if holder is not None and holder.upos in ("NOUN", "PROPN") else None
     return source
 
 

@@ -65,8 +65,9 @@ def mention_tokens(parse: Parse, head: Token) -> list[Token]:
                 continue
             if child.rel in _MENTION_CUT and not _glued(parse, child):
                 continue
-            if _after_comma(parse, head, child):  # an apposition describes, it does not name
-                continue
+            named = child.rel == "appos" and child.upos == "PROPN" and tok is head
+            if _after_comma(parse, head, child) and not named:
+                continue  # an apposition describes; only a name in apposition names
             keep.add(child.i)
             stack.append(child)
     return _contiguous(parse, head, keep)
@@ -95,7 +96,9 @@ def _contiguous(parse: Parse, head: Token, keep: set[int]) -> list[Token]:
     lo = hi = head.i
     while lo - 1 in keep:
         lo -= 1
-    while hi + 1 in keep:
+    while hi + 1 in keep or (
+        parse.tokens[hi + 1].text == "," and hi + 2 in keep if hi + 2 < len(parse.tokens) else False
+    ):
         hi += 1
     toks = [parse.tokens[k] for k in range(lo, hi + 1)]
     while toks and toks[0].text in _EDGE_PUNCT:
