@@ -77,6 +77,13 @@ def _tokens_inside(parse: Parse, quotes: list[Quote]) -> set[int]:
 def _drop_duplicates(findings: list[Finding]) -> list[Finding]:
     """One finding per cue, and a sourced finding wins over hearsay on the same claim."""
     kept: list[Finding] = []
+    speech = [f for f in findings if f.rule != "social_media"]
+    findings = [  # "X a affirmé sur X que …": the network is the channel, X the source
+        f
+        for f in findings
+        if f.rule != "social_media"
+        or not any({t.i for t in f.claim} & {t.i for t in g.claim} for g in speech)
+    ]
     for f in sorted(findings, key=lambda f: -f.confidence):
         cue_ids = {t.i for t in f.cue}
         claim_ids = {t.i for t in f.claim}

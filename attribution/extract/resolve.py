@@ -82,16 +82,15 @@ def classify(parse: Parse, lex: Lexicon, head: Token, toks: list[Token]) -> Sour
         vocab = lex.source_kinds.get(kind, frozenset())
         if lemma in vocab or lower(head) in vocab or any(" " in w and w in text for w in vocab):
             return SourceKind(kind)
-    named = [t for t in toks if (t.upos == "PROPN" and t.i != head.i) or t.ent in ("PER", "ORG")]
-    anonymous_nouns = lex.source_kinds.get("anonymous", frozenset())
+    named = _personal_name(parse, head)
     if lemma in ("source", "sources"):
         return SourceKind.ANONYMOUS
-    if (
-        lemma in anonymous_nouns
-        and not named
-        and (not dets or set(dets) & lex.anonymous_determiners)
-    ):
-        return SourceKind.ANONYMOUS
+    indefinite = not dets or bool(set(dets) & lex.anonymous_determiners) or "nombreux" in words
+    human = head.upos == "NOUN" and (
+        lemma in lex.source_kinds.get("anonymous", frozenset()) or lemma in lex.view_holder_nouns
+    )
+    if indefinite and human and not named:
+        return SourceKind.ANONYMOUS  # "un diplomate occidental", "de nombreux analystes"
     for kind in ("outlet", "armed_group", "official", "organization"):
         vocab = lex.source_kinds.get(kind, frozenset())
         if lemma in vocab or lower(head) in vocab or any(" " in w and w in text for w in vocab):
@@ -100,13 +99,28 @@ def classify(parse: Parse, lex: Lexicon, head: Token, toks: list[Token]) -> Sour
         t.upos == "PROPN" and lower(t) in lex.outlet_name_words for t in toks
     ):
         return SourceKind.OUTLET  # "al-Hadath News", "Syria TV"
-    if head.ent == "PER" or (head.upos == "PROPN" and head.ent not in ("ORG", "LOC", "MISC")):
+    if head.ent == "LOC":  # "l'Égypte a affirmé": a state speaks through its government
+        return SourceKind.OFFICIAL
+    if head.ent == "PER" or (head.upos == "PROPN" and head.ent not in ("ORG", "MISC")):
         return SourceKind.PERSON
     if head.ent == "ORG" or head.upos == "PROPN":
         return SourceKind.ORGANIZATION
-    if lemma in anonymous_nouns:
+    if lemma in lex.source_kinds.get("anonymous", frozenset()):
         return SourceKind.OFFICIAL
     return SourceKind.PERSON
+
+
+def _personal_name(parse: Parse, head: Token) -> bool:
+    """A person's name on the head: "le préfet, Laurent Mazières", "Abou Khaled"."""
+    if head.upos == "PROPN":
+        return True
+    return any(
+        c.upos == "PROPN"
+        and c.rel in ("appos", "flat", "flat:name", "nmod")
+        and c.ent in ("PER", "")
+        and not any(x.rel == "case" for x in parse.children(c.i))
+        for c in parse.children(head.i)
+    )
 
 
 def _bare(words: frozenset[str]) -> set[str]:
@@ -224,9 +238,23 @@ def _antecedent(
             )
     elif _is_bare_definite(parse, lex, head):  # "le journal" after "le quotidien An-Nahar"
         kind = mention.kind
-        for m, h in reversed([(m, h) for g, m, h in history if f.sentence - g.sentence <= 8]):
-            named = any(t.upos == "PROPN" for t in mention_tokens(parse, h))
-            if named and (h.lemma.lower() == head.lemma.lower() or m.kind is kind):
+        earlier = [(m, h) for g, m, h in history if f.sentence - g.sentence <= 8 and h.i < head.i]
+        size = len(mention_tokens(parse, head))
+        for m, h in reversed(earlier):  # the same noun, said more fully before
+            if h.lemma.lower() == head.lemma.lower() and len(mention_tokens(parse, h)) > size:
+                return m, h
+        fuller = _last_before(
+            parse,
+            head,
+            lambda t: (
+                t.lemma.lower() == head.lemma.lower() and len(mention_tokens(parse, t)) > size
+            ),
+            8,
+        )
+        if fuller is not None:
+            return describe(parse, lex, fuller), fuller
+        for m, h in reversed(earlier):
+            if m.kind is kind and any(t.upos == "PROPN" for t in mention_tokens(parse, h)):
                 return m, h
         cand = _last_before(
             parse,
@@ -240,16 +268,7 @@ def _antecedent(
         )
     if cand is None:
         return None
-    named = _name_in_apposition(parse, cand)
-    return describe(parse, lex, named or cand), named or cand
-
-
-def _name_in_apposition(parse: Parse, head: Token) -> Token | None:
-    """ "le préfet, Laurent Mazières": the name that follows a title."""
-    for child in parse.children(head.i):
-        if child.i > head.i and child.rel == "appos" and child.upos == "PROPN":
-            return child
-    return None
+    return describe(parse, lex, cand), cand
 
 
 def _agrees(anaphor: Token, cand: Token, feats: tuple[str, ...] = ("Number", "Gender")) -> bool:
