@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from attribution.model import Article, Attribution, Mention, SourceKind
-from attribution.registry import Registry, country_context
+from attribution.model import Article, Attribution, Mention, SourceKind, Span
+from attribution.registry import Matcher, Registry, country_context
 
 KIND_OF_TYPE = {
     "newspaper": SourceKind.OUTLET,
@@ -30,6 +31,11 @@ _NAMED_KINDS = {
     SourceKind.OUTLET,
     SourceKind.ARMED_GROUP,
 }
+# "un rapport de l'OMS", "des sources proches du Hezbollah": the owner of a document or
+# the circle of an anonymous source is named after "de".
+_OF = re.compile(r"\b(?:de la|de l['’]|des|du|de|d['’])\s*", re.IGNORECASE)
+_NEXT_WORDS = re.compile(r"[\s-]*([\w'’.-]+)")
+MAX_EXTRA_WORDS = 2
 
 
 def link(
@@ -44,16 +50,51 @@ def link(
         if source is not None:
             if source.kind is SourceKind.PUBLISHER_SELF:
                 outlet = article.publisher
-            elif source.kind in _NAMED_KINDS:
-                outlet = matcher.match(_name(source), countries).outlet
-                if outlet is not None:
-                    kind = KIND_OF_TYPE[registry.outlets[outlet].type]
-                    source = replace(source, kind=kind)
+            else:
+                source, outlet = _link_mention(source, matcher, registry, article.text, countries)
         if a.via is not None:
-            via = matcher.match(_name(a.via), countries).outlet
+            _, via = _link_mention(a.via, matcher, registry, article.text, countries)
+            if via is not None and via == article.publisher:
+                via = None  # words given to the publisher itself are not relayed
         out.append(replace(a, source=source, outlet=outlet, via_outlet=via))
     return out
 
 
-def _name(mention: Mention) -> str:
-    return (mention.resolved or mention.span).text
+def _link_mention(
+    mention: Mention, matcher: Matcher, registry: Registry, text: str, countries: frozenset[str]
+) -> tuple[Mention, str | None]:
+    name = mention.resolved or mention.span
+    if mention.kind in _NAMED_KINDS:
+        found = _match_name(name, matcher, text, countries)
+        if found is not None:
+            outlet, span = found
+            kind = KIND_OF_TYPE[registry.outlets[outlet].type]
+            if mention.resolved is None:
+                return replace(mention, span=span, kind=kind), outlet
+            return replace(mention, kind=kind), outlet
+    for part in _OF.split(name.text)[1:]:  # "un décompte de l'agence Reuters"
+        outlet = matcher.match(part, countries).outlet
+        if outlet is not None:
+            return mention, outlet
+    return mention, None
+
+
+def _match_name(
+    name: Span, matcher: Matcher, text: str, countries: frozenset[str]
+) -> tuple[str, Span] | None:
+    """The outlet a name matches, also when the parser cut the name short
+    ("L'Orient-Le" of "L'Orient-Le Jour"): then with the span widened."""
+    outlet = matcher.match(name.text, countries).outlet
+    if outlet is not None:
+        return outlet, name
+    end = name.end
+    for _ in range(MAX_EXTRA_WORDS):
+        m = _NEXT_WORDS.match(text, end)
+        if m is None or "\n" in m.group(0):
+            return None
+        end = m.end()
+        wider = Span(name.start, end, text[name.start : end])
+        outlet = matcher.match(wider.text, countries).outlet
+        if outlet is not None:
+            return outlet, wider
+    return None

@@ -143,8 +143,8 @@ def _is_anaphor(parse: Parse, lex: Lexicon, head: Token) -> bool:
 def _is_bare_definite(parse: Parse, lex: Lexicon, head: Token) -> bool:
     """ "le journal", "l'ONG", "le technicien": a definite description that names no one,
     so it points back to someone named before."""
-    if head.upos != "NOUN":
-        return False
+    if head.upos != "NOUN" or head.feat("Number") == "Plur":
+        return False  # "les médias israéliens" is a class, not someone named before
     toks = mention_tokens(parse, head)
     if any(t.upos == "PROPN" or t.ent for t in toks) or len(toks) > 4:
         return False
@@ -253,8 +253,11 @@ def _antecedent(
         )
         if fuller is not None:
             return describe(parse, lex, fuller), fuller
+        named_kinds = {kind}
+        if kind is SourceKind.OUTLET:  # outlets are only known as such after linking
+            named_kinds |= {SourceKind.ORGANIZATION, SourceKind.PERSON}
         for m, h in reversed(earlier):
-            if m.kind is kind and any(t.upos == "PROPN" for t in mention_tokens(parse, h)):
+            if m.kind in named_kinds and any(t.upos == "PROPN" for t in mention_tokens(parse, h)):
                 return m, h
         cand = _last_before(
             parse,

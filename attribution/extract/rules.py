@@ -307,7 +307,9 @@ def _verb_finding(
     if tagged:  # "« … », a affirmé le ministre": the subject follows the verb
         source = _tag_subject(parse, lex, verb, cue)
         claim, construction, confidence = tagged, "verb_inverted", 0.85
+        via = told_outlet(parse, lex, verb)
     else:
+        via = told_outlet(parse, lex, verb)
         source = _preverbal_subject(parse, verb)
         if source is None and verb.rel == "acl":  # "Le gouvernement, de son côté, avertit que"
             source = parse.head(verb)
@@ -352,6 +354,7 @@ def _verb_finding(
         source,
         construction,
         confidence,
+        via=via,
         constructions=constructions,
     )
 
@@ -504,7 +507,28 @@ def _tag_subject(parse: Parse, lex: Lexicon, verb: Token, cue: list[Token]) -> T
     for child in parse.children(verb.i):
         if child.i <= verb.i or child.rel in ("punct", "advmod", "cc", "mark", "case"):
             continue
+        if addressee(parse, child) is not None:
+            continue  # "a déclaré à notre chaîne un médecin": the addressee is not the speaker
         if child.upos in ("NOUN", "PROPN", "PRON") and child.lemma.lower() not in lex.time_nouns:
+            return child
+    return None
+
+
+def addressee(parse: Parse, tok: Token) -> Token | None:
+    """The noun of "à X", "au micro de X", "sur l'antenne de X": whom words were said to."""
+    cases = [lower(c) for c in parse.children(tok.i) if c.rel == "case"]
+    return tok if cases and cases[0] in ("à", "au", "aux", "auprès", "sur", "dans") else None
+
+
+def told_outlet(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
+    """ "a déclaré à l'AFP", "a confié à la chaîne X": the outlet the words were given to."""
+    for child in parse.children(verb.i):
+        if child.rel not in ("obl", "iobj", "nmod") or addressee(parse, child) is None:
+            continue
+        outlet_like = lex.kind_of_word(child.lemma.lower()) == "outlet" or (
+            child.upos == "PROPN" and child.ent in ("ORG", "MISC", "")
+        )
+        if outlet_like:
             return child
     return None
 

@@ -66,7 +66,7 @@ def mention_tokens(parse: Parse, head: Token) -> list[Token]:
             if child.rel in _MENTION_CUT and not _glued(parse, child):
                 continue
             named = child.rel == "appos" and child.upos == "PROPN" and tok is head
-            if _after_comma(parse, head, child) and not named:
+            if _after_comma(parse, tok, child) and not named:
                 continue  # an apposition describes; only a name in apposition names
             keep.add(child.i)
             stack.append(child)
