@@ -9,11 +9,12 @@ from collections.abc import Callable, Iterator
 
 from attribution.extract import rules
 from attribution.extract.quotes import Quote, find_quotes
+from attribution.extract.relay import apply_relays
 from attribution.extract.resolve import describe, resolve_sources
 from attribution.extract.rules import Finding
 from attribution.extract.spans import span_of
 from attribution.lexicon import Lexicon
-from attribution.model import Attribution, Cue, CueType, Parse, Sentence, Span, Token
+from attribution.model import Attribution, Cue, CueType, Parse, Sentence, Span
 
 Rule = Callable[[Parse, Sentence, Lexicon], Iterator[Finding]]
 SENTENCE_RULES: tuple[Rule, ...] = (
@@ -35,7 +36,7 @@ def extract(parse: Parse, lex: Lexicon, article: str = "") -> list[Attribution]:
         findings += [f for f in found if not any(t.i in inside for t in f.cue)]
     findings = _drop_duplicates(findings)
     findings.sort(key=lambda f: f.cue[0].i)
-    rules_relay(parse, lex, findings)
+    apply_relays(parse, lex, findings)
     claims = [_claim_span(parse, f, quotes) for f in findings]
     findings, claims = _add_quotes_with_neighbour_speaker(parse, lex, quotes, findings, claims)
     mentions = resolve_sources(parse, lex, findings)
@@ -102,62 +103,6 @@ def _drop_duplicates(findings: list[Finding]) -> list[Finding]:
         if not clash:
             kept.append(f)
     return kept
-
-
-def rules_relay(parse: Parse, lex: Lexicon, findings: list[Finding]) -> None:
-    """Nested attribution: "des sources citées par X", "X, citant Y, …", "les sources de X"."""
-    for f in findings:
-        if f.source is None:
-            continue
-        src = f.source
-        for tok in parse.subtree(src):
-            if (
-                tok.lemma.lower() in lex.relay_verbs
-                and tok.i > src.i
-                and tok.feat("Tense") != "Pres"
-            ):
-                agent = _agent_after(parse, tok, src)
-                if agent is not None:
-                    f.via = agent
-                    f.constructions += ["nested_relay", "cite_par"]
-                    break
-        citing = [
-            c
-            for owner in (src, f.cue[-1])
-            for c in parse.children(owner.i)
-            if c.lemma.lower() in lex.relay_verbs and c.feat("Tense") == "Pres"
-        ]
-        for c in citing:
-            objs = rules.children(parse, c, "obj", "obl", "nmod")
-            if objs:
-                f.via, f.source = src, objs[0]
-                f.constructions += ["nested_relay", "citant"]
-                break
-        if f.via is None and src.lemma.lower() in ("source", "sources"):
-            for c in parse.children(src.i):
-                cases = [rules.lower(x) for x in parse.children(c.i) if x.rel == "case"]
-                names_outlet = (
-                    c.upos == "PROPN" or c.ent or lex.kind_of_word(c.lemma.lower()) == "outlet"
-                )
-                if (
-                    c.rel == "nmod"
-                    and c.i > src.i
-                    and {"de", "d'", "du"} & set(cases)
-                    and names_outlet
-                ):
-                    f.via = c
-                    f.constructions += ["nested_relay"]
-                    break
-
-
-def _agent_after(parse: Parse, cite: Token, owner: Token) -> Token | None:
-    for tok in parse.subtree(owner):
-        if tok.i <= cite.i:
-            continue
-        cases = [rules.lower(c) for c in parse.children(tok.i) if c.rel == "case"]
-        if any(c in ("par",) for c in cases):
-            return tok
-    return None
 
 
 def _claim_span(parse: Parse, f: Finding, quotes: list[Quote]) -> tuple[Span | None, bool]:

@@ -39,6 +39,9 @@ def resolve_sources(parse: Parse, lex: Lexicon, findings: list[Finding]) -> list
                 resolved=ante_mention.resolved or ante_mention.span,
                 description=mention.description or ante_mention.description,
             )
+            earlier = next((g for g, m, _ in history if m is ante_mention), None)
+            if f.via is None and earlier is not None:
+                f.via = earlier.via  # "ces mêmes sources" are still relayed by the same outlet
             if "continuation" not in f.constructions and _is_continuation(parse, lex, f):
                 f.constructions.append("continuation")
             elif _is_anaphor(parse, lex, f.source):

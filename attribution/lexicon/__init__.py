@@ -75,7 +75,7 @@ class Lexicon(BaseModel):
     def verb_forms(self) -> dict[str, str]:
         """Inflected forms of regular verbs → lemma, for words the lemmatizer got wrong."""
         forms: dict[str, str] = {}
-        for lemma in self.speech_verbs:
+        for lemma in self.speech_verbs | self.relay_verbs:
             for infinitive_ending, endings in self.verb_endings.items():
                 if lemma.endswith(infinitive_ending) and " " not in lemma:
                     stem = lemma[: -len(infinitive_ending)]

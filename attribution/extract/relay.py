@@ -1,0 +1,109 @@
+"""Nested attribution: a source quoted by an outlet that relays it.
+
+"des sources citées par le journal X", "un responsable cité par X", "X, citant un
+responsable, affirme …", "…, relayé par X", "les sources de X": the source is the one
+quoted, `via` the one that relays it. Found by position in the sentence as much as by
+the parse, which often attaches these participles to the wrong word.
+"""
+
+from __future__ import annotations
+
+from attribution.extract.rules import Finding, lower
+from attribution.lexicon import Lexicon
+from attribution.model import Parse, Token
+
+WINDOW = 8
+
+
+def apply_relays(parse: Parse, lex: Lexicon, findings: list[Finding]) -> None:
+    for f in findings:
+        if f.source is None:
+            continue
+        sent = parse.sentences[f.source.sent]
+        for tok in parse.sentence_tokens(sent):
+            lemma = tok.lemma.lower()
+            if (
+                lemma not in lex.relay_verbs
+                and lex.verb_forms.get(lower(tok)) not in lex.relay_verbs
+            ):
+                continue
+            if tok.feat("Tense") == "Pres" or lower(tok).endswith("ant"):
+                _citing(parse, f, tok)
+            else:
+                _cited_by(parse, f, tok)
+            if f.via is not None:
+                break
+        if f.via is None:
+            _sources_of(parse, lex, f)
+
+
+def _citing(parse: Parse, f: Finding, citing: Token) -> None:
+    """ "X, citant Y, affirme que …" (or "Citant Y, X affirme …"): Y speaks, X relays."""
+    assert f.source is not None
+    cited = _noun_after(parse, citing)
+    if cited is None or cited.i == f.source.i:
+        return
+    f.via, f.source = f.source, cited
+    f.constructions += ["nested_relay", "citant"]
+
+
+def _cited_by(parse: Parse, f: Finding, cited_tok: Token) -> None:
+    """ "des sources citées par X", "un responsable cité par X": the noun before speaks."""
+    assert f.source is not None
+    agent = _agent_after(parse, cited_tok)
+    if agent is None:
+        return
+    head = parse.head(cited_tok)
+    cited = head if head is not None and head.upos in ("NOUN", "PROPN", "PRON") else None
+    cited = cited or _noun_before(parse, cited_tok)
+    if cited is None or f.source.i not in (cited.i, agent.i):
+        return
+    f.source, f.via = cited, agent
+    f.constructions += ["nested_relay", "cite_par"]
+
+
+def _sources_of(parse: Parse, lex: Lexicon, f: Finding) -> None:
+    """ "selon les sources d'al-Akhbar": anonymous sources of a named outlet."""
+    assert f.source is not None
+    if f.source.lemma.lower() not in ("source", "sources"):
+        return
+    for c in parse.children(f.source.i):
+        cases = {lower(x) for x in parse.children(c.i) if x.rel == "case"}
+        names_outlet = c.upos == "PROPN" or c.ent or lex.kind_of_word(c.lemma.lower()) == "outlet"
+        if c.rel == "nmod" and c.i > f.source.i and cases & {"de", "d'", "du"} and names_outlet:
+            f.via = c
+            f.constructions += ["nested_relay"]
+            return
+
+
+def _noun_after(parse: Parse, tok: Token) -> Token | None:
+    objs = [c for c in parse.children(tok.i) if c.rel in ("obj", "obl", "nmod") and c.i > tok.i]
+    if objs:
+        return objs[0]
+    return _first(parse, range(tok.i + 1, min(tok.i + WINDOW, len(parse.tokens))), tok.sent)
+
+
+def _noun_before(parse: Parse, tok: Token) -> Token | None:
+    return _first(parse, range(tok.i - 1, max(tok.i - WINDOW, -1), -1), tok.sent)
+
+
+def _first(parse: Parse, indexes: range, sent: int) -> Token | None:
+    for k in indexes:
+        cand = parse.tokens[k]
+        if cand.sent != sent:
+            return None
+        if cand.upos in ("NOUN", "PROPN") and cand.rel not in ("flat", "flat:name", "nmod"):
+            return cand
+    return None
+
+
+def _agent_after(parse: Parse, tok: Token) -> Token | None:
+    """The noun introduced by the "par" that follows the participle."""
+    for k in range(tok.i + 1, min(tok.i + WINDOW, len(parse.tokens))):
+        cand = parse.tokens[k]
+        if cand.sent != tok.sent:
+            return None
+        if lower(cand) == "par" and cand.rel == "case":
+            head = parse.head(cand)
+            return head if head is not None and head.i > cand.i else None
+    return None
