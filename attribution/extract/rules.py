@@ -37,9 +37,28 @@ def lower(tok: Token) -> str:
 
 
 def match_phrase(toks: Sequence[Token], k: int, phrase: Phrase) -> bool:
-    if k + len(phrase) > len(toks):
-        return False
-    return all(lower(toks[k + j]) == w for j, w in enumerate(phrase))
+    return phrase_end(toks, k, phrase, skip_adverbs=False) is not None
+
+
+def phrase_end(
+    toks: Sequence[Token], k: int, phrase: Phrase, skip_adverbs: bool = True
+) -> int | None:
+    """Where `phrase` ends if it starts at k; adverbs may come between its words
+    ("il serait même question")."""
+    j = k
+    for n, word in enumerate(phrase):
+        while (
+            skip_adverbs
+            and n
+            and j < len(toks)
+            and toks[j].upos == "ADV"
+            and lower(toks[j]) != word
+        ):
+            j += 1
+        if j >= len(toks) or lower(toks[j]) != word:
+            return None
+        j += 1
+    return j
 
 
 def speech_lemma(tok: Token, lex: Lexicon) -> str | None:
@@ -277,14 +296,64 @@ def speech_verbs(
     parse: Parse, sent: Sentence, lex: Lexicon, inside_quote: set[int]
 ) -> Iterator[Finding]:
     for tok in parse.sentence_tokens(sent):
-        lemma = speech_lemma(tok, lex)
-        if lemma is None or tok.i in inside_quote:
+        if tok.i in inside_quote:
             continue
-        if lemma in lex.relay_verbs:
-            continue
-        finding = _verb_finding(parse, sent, lex, tok, lemma)
+        phrase = _speech_phrase(parse, lex, tok)
+        if phrase:
+            finding = _phrase_finding(parse, sent, lex, tok, phrase)
+        else:
+            lemma = speech_lemma(tok, lex)
+            if lemma is None or lemma in lex.relay_verbs:
+                continue
+            finding = _verb_finding(parse, sent, lex, tok, lemma)
         if finding:
             yield finding
+
+
+def _speech_phrase(parse: Parse, lex: Lexicon, verb: Token) -> list[Token]:
+    """ "fait état de", "a fait savoir que", "croit savoir que", "met en garde contre"."""
+    if verb.upos not in ("VERB", "AUX"):
+        return []
+    for phrase in lex.speech_phrases:
+        if verb.lemma.lower() != phrase[0]:
+            continue
+        rest = parse.tokens[verb.i + 1 : verb.i + len(phrase)]
+        if len(rest) == len(phrase) - 1 and all(
+            lower(t) == w for t, w in zip(rest, phrase[1:], strict=True)
+        ):
+            return [verb, *rest]
+    return []
+
+
+def _phrase_finding(
+    parse: Parse, sent: Sentence, lex: Lexicon, verb: Token, phrase: list[Token]
+) -> Finding | None:
+    last = phrase[-1]
+    aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
+    source = _preverbal_subject(parse, verb)
+    que = _que_after(parse, last)
+    if que is not None and (clause := parse.head(que)) is not None and clause.i > que.i:
+        claim = trim([t for t in parse.subtree(clause) if t.i > que.i])
+    else:
+        rest = [t for t in parse.sentence_tokens(sent) if t.i > last.i]
+        while rest and lower(rest[0]) in ("de", "d'", "du", "des", "contre"):
+            rest = rest[1:]  # "fait état de …", "met en garde contre …"
+        claim = trim(rest)
+    if not claim or source is None:
+        return None
+    lemma = " ".join(lower(t) if k else t.lemma.lower() for k, t in enumerate(phrase))
+    cue = sorted([*aux, *phrase], key=lambda t: t.i)
+    return Finding(
+        sent.index,
+        cue,
+        CueType.VERB,
+        lemma,
+        claim,
+        source,
+        "verb_preposed",
+        0.8,
+        constructions=["verb_preposed"],
+    )
 
 
 def _verb_finding(
@@ -302,8 +371,6 @@ def _verb_finding(
         return None  # a bare past participle ("le mouvement, lancé en février") says nothing
     cue = sorted([*aux, verb], key=lambda t: t.i)
     tagged = [] if _reports_a_clause(parse, verb) else _inverted_claim(parse, verb, None, cue)
-    if tagged and _nominal_subject_before(parse, verb):
-        tagged = []  # "Le président du club, Marc Delvaux, a assuré …": not inverted
     if tagged:  # "« … », a affirmé le ministre": the subject follows the verb
         source = _tag_subject(parse, lex, verb, cue)
         claim, construction, confidence = tagged, "verb_inverted", 0.85
@@ -394,6 +461,7 @@ def _verb_claim(
     return [], "", 0.0
 
 
+_CLOSING = {"»", "”", '"'}
 _TAG_OPENERS = {",", "»", "”", '"', "—", "–", "-"}
 
 
@@ -412,7 +480,13 @@ def _inverted_claim(
         k -= 1
     if k < sent.first or parse.tokens[k].text not in _TAG_OPENERS:
         return []
-    return trim([t for t in parse.sentence_tokens(sent) if t.i < k])
+    before = [t for t in parse.sentence_tokens(sent) if t.i < k]
+    quoted = parse.tokens[k].text in _CLOSING or (
+        k > sent.first and parse.tokens[k - 1].text in _CLOSING
+    )
+    if not quoted and not any(t.feat("VerbForm") == "Fin" for t in before):
+        return []  # "Le président du club, Marc Delvaux, a assuré": no clause, no tag
+    return trim(before)
 
 
 def _infinitive(parse: Parse, verb: Token) -> bool:
@@ -476,14 +550,6 @@ def _reports_a_clause(parse: Parse, verb: Token) -> bool:
             return True
     nxt = parse.tokens[verb.i + 1] if verb.i + 1 < len(parse.tokens) else None
     return nxt is not None and lower(nxt) in ("que", "qu'", ":")
-
-
-def _nominal_subject_before(parse: Parse, verb: Token) -> bool:
-    quoted = _quoted_tokens(parse, parse.sentences[verb.sent])
-    return any(
-        c.i < verb.i and c.upos in ("NOUN", "PROPN") and c.i not in quoted
-        for c in children(parse, verb, "nsubj")
-    )
 
 
 def _preverbal_subject(parse: Parse, verb: Token) -> Token | None:
@@ -654,13 +720,20 @@ def hearsay(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
     toks = parse.sentence_tokens(sent)
     for k in range(len(toks)):
         for phrase in lex.hearsay_patterns:
-            if not match_phrase(toks, k, phrase):
+            end = phrase_end(toks, k, phrase)
+            if end is None:
                 continue
-            cue = list(toks[k : k + len(phrase)])
+            cue = list(toks[k:end])
             pred = cue[-1]
-            comp = children(parse, pred, "ccomp", "xcomp", "nmod", "obl", "acl")
-            comp = [c for c in comp if c.i > pred.i]
-            if comp:
+            que = _que_after(parse, pred)
+            comp = [
+                c
+                for c in children(parse, pred, "ccomp", "xcomp", "nmod", "obl", "acl")
+                if c.i > pred.i
+            ]
+            if que is not None and (clause := parse.head(que)) is not None and clause.i > que.i:
+                claim = trim([t for t in parse.subtree(clause) if t.i > que.i])
+            elif comp:
                 claim = claim_tokens(parse, comp[0], [])
             else:
                 claim = [t for t in toks if t.i > pred.i and t.text not in (".", "!", "?")]

@@ -40,6 +40,7 @@ class Lexicon(BaseModel):
     no_object_claim_verbs: frozenset[str] = frozenset()
     relay_verbs: frozenset[str] = frozenset()
     relay_passive_prepositions: frozenset[str] = frozenset({"par"})
+    speech_phrases: tuple[Phrase, ...] = ()
     speech_nouns: frozenset[str] = frozenset()
     criterion_verbs: frozenset[str] = frozenset()
     criterion_nouns: frozenset[str] = frozenset()
