@@ -14,7 +14,7 @@ from attribution.extract.resolve import describe, resolve_sources
 from attribution.extract.rules import Finding
 from attribution.extract.spans import span_of
 from attribution.lexicon import Lexicon
-from attribution.model import Attribution, Cue, CueType, Parse, Sentence, Span
+from attribution.model import Attribution, Cue, CueType, Parse, Sentence, Span, Token
 
 Rule = Callable[[Parse, Sentence, Lexicon], Iterator[Finding]]
 SENTENCE_RULES: tuple[Rule, ...] = (
@@ -181,22 +181,33 @@ def _sentence_at(parse: Parse, offset: int) -> Sentence | None:
 def _speaker_before(
     parse: Parse, findings: list[Finding], sent: Sentence, q: Quote
 ) -> Finding | None:
-    """The last attribution with a source in this sentence before the quote, or in the
-    one or two sentences before it."""
-    best = None
-    for f in findings:
-        if f.source is None or f.sentence > sent.index or f.sentence < sent.index - 2:
-            continue
-        if f.cue[0].start < q.start:
-            best = f
-    if best is not None:
-        return best
-    # "Le ministre s'est voulu rassurant : « … »": the subject before the colon speaks
+    """Who says a quotation that has no speech verb of its own: the subject before a
+    colon ("Le ministre s'est voulu rassurant : « … »"), else the source of an attribution
+    just before it, else the person the sentence before it is about, else the source of
+    an attribution one or two sentences back."""
     toks = [t for t in parse.sentence_tokens(sent) if t.end <= q.start]
     if toks and toks[-1].text == ":":
         subj = [t for t in toks if t.rel == "nsubj" and t.upos in ("NOUN", "PROPN", "PRON")]
         if subj:
-            return Finding(
-                sent.index, [toks[-1]], CueType.QUOTE, "quote", [], subj[0], "quote_colon", 0.6
-            )
-    return None
+            return _quote_speaker(sent, toks[-1], subj[0])
+    earlier = [
+        f
+        for f in findings
+        if f.source is not None
+        and sent.index - 2 <= f.sentence <= sent.index
+        and f.cue[0].start < q.start
+    ]
+    close = [f for f in earlier if f.sentence >= sent.index - (0 if toks else 1)]
+    if close:
+        return close[-1]
+    previous = parse.sentences[sent.index - 1] if sent.index and not toks else None
+    if previous is not None:
+        root = next((t for t in parse.sentence_tokens(previous) if t.head is None), None)
+        subj = rules.subject_of(parse, root) if root is not None else None
+        if subj is not None and (subj.upos == "PROPN" or subj.ent == "PER"):
+            return _quote_speaker(sent, parse.tokens[previous.last - 1], subj)
+    return earlier[-1] if earlier else None
+
+
+def _quote_speaker(sent: Sentence, cue: Token, speaker: Token) -> Finding:
+    return Finding(sent.index, [cue], CueType.QUOTE, "quote", [], speaker, "quote_speaker", 0.6)

@@ -262,7 +262,8 @@ def view(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
             lemma in lex.view_holder_nouns
             or lower(holder) in lex.view_holder_pronouns
             or holder.ent in ("PER", "ORG")
-            or (holder.upos == "PROPN")
+            or holder.upos == "PROPN"
+            or lex.kind_of_word(lemma) in ("outlet", "official", "organization", "armed_group")
         )
         if not capable:
             continue
