@@ -360,18 +360,18 @@ def _phrase_finding(
 def _verb_finding(
     parse: Parse, sent: Sentence, lex: Lexicon, verb: Token, lemma: str
 ) -> Finding | None:
+    aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
+    cue = sorted([*aux, verb], key=lambda t: t.i)
+    tagged = [] if _reports_a_clause(parse, verb) else _inverted_claim(parse, verb, None, cue)
     nominal_use = verb.deprel in ("amod", "acl", "nmod", "obl", "nsubj", "obj", "det", "case")
     reports = verb.rel == "acl" and (children(parse, verb, "ccomp") or _que_after(parse, verb))
-    if nominal_use and not reports:
+    if nominal_use and not reports and not (tagged and verb.feat("VerbForm") != "Part"):
         return None  # "le projet annoncé", "des sources citées": not a saying
     participial = verb.feat("VerbForm") == "Part" and verb.feat("Tense") == "Pres"
     if participial:
         return _participial(parse, sent, lex, verb, lemma)
-    aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
     if not aux and verb.feat("VerbForm") == "Part":
         return None  # a bare past participle ("le mouvement, lancé en février") says nothing
-    cue = sorted([*aux, verb], key=lambda t: t.i)
-    tagged = [] if _reports_a_clause(parse, verb) else _inverted_claim(parse, verb, None, cue)
     if tagged:  # "« … », a affirmé le ministre": the subject follows the verb
         source = _tag_subject(parse, lex, verb, cue)
         claim, construction, confidence = tagged, "verb_inverted", 0.85
@@ -457,9 +457,24 @@ def _verb_claim(
         return claim_tokens(parse, after[0], []), "verb_preposed", 0.85
     if lemma not in lex.no_object_claim_verbs:
         objs = [c for c in children(parse, verb, "obj") if c.upos in ("NOUN", "PROPN")]
-        if objs and (source is None or objs[0].i != source.i) and objs[0].i > verb.i:
-            return claim_tokens(parse, objs[0], []), "verb_preposed", 0.6
+        obj = objs[0] if objs else _noun_after(parse, lex, verb)
+        if obj is not None and (source is None or obj.i != source.i) and obj.i > verb.i:
+            return [t for t in claim_tokens(parse, obj, []) if t.i > verb.i], "verb_preposed", 0.6
     return [], "", 0.0
+
+
+def _noun_after(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
+    """ "ont revendiqué dimanche une attaque": the object after adverbs of time."""
+    sent = parse.sentences[verb.sent]
+    for k in range(verb.i + 1, min(sent.last, verb.i + 4)):
+        tok = parse.tokens[k]
+        if tok.upos == "ADV" or tok.lemma.lower() in lex.time_nouns:
+            continue
+        if tok.upos == "DET":
+            head = parse.head(tok)
+            return head if head is not None and head.upos == "NOUN" and head.i > tok.i else None
+        return None
+    return None
 
 
 _CLOSING = {"»", "”", '"'}
@@ -562,7 +577,30 @@ def _preverbal_subject(parse: Parse, verb: Token) -> Token | None:
         first = parse.head(verb)
         if first is not None:
             source = subject_of(parse, first)
-    return source
+    return source or _noun_right_before(parse, verb)
+
+
+def _noun_right_before(parse: Parse, verb: Token) -> Token | None:
+    """ "Al-Joumhouria, enfin, croit savoir que …": the parser lost the subject, but the
+    noun phrase just before the verb (past adverbs and commas) is it."""
+    sent = parse.sentences[verb.sent]
+    k = verb.i - 1
+    while k >= sent.first and (
+        parse.tokens[k].upos in ("ADV", "PUNCT", "AUX") or parse.tokens[k].rel == "aux"
+    ):
+        k -= 1
+    if k < sent.first:
+        return None
+    tok = parse.tokens[k]
+    while (
+        tok.rel in ("flat", "flat:name", "amod", "appos")
+        and tok.head is not None
+        and tok.head < tok.i
+    ):
+        tok = parse.tokens[tok.head]
+    if tok.upos not in ("NOUN", "PROPN") or any(c.rel == "case" for c in parse.children(tok.i)):
+        return None
+    return tok
 
 
 def _tag_subject(parse: Parse, lex: Lexicon, verb: Token, cue: list[Token]) -> Token | None:
