@@ -137,9 +137,13 @@ def prepositional(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Findin
             if match_phrase(toks, k, phrase) and (k == 0 or lower(toks[k - 1]) != "à"):
                 noun = toks[k + len(phrase) - 1]
                 head = parse.head(noun)
-                if noun.rel not in ("obl", "advmod") or head is None or head.upos != "VERB":
+                after_verb = k > 0 and toks[k - 1].upos == "VERB"  # "a-t-on appris de source …"
+                attached = (
+                    noun.rel in ("obl", "advmod") and head is not None and head.upos == "VERB"
+                )
+                if not (attached or after_verb) or head is None:
                     continue  # "un réseau de sources" is not a cue
-                clause = clause_head(parse, noun)
+                clause = toks[k - 1] if after_verb and not attached else clause_head(parse, noun)
                 claim = _claim_of_clause(parse, lex, clause, parse.subtree(noun))
                 if claim:
                     yield Finding(
@@ -500,9 +504,24 @@ def _inverted_claim(
     quoted = parse.tokens[k].text in _CLOSING or (
         k > sent.first and parse.tokens[k - 1].text in _CLOSING
     )
-    if not quoted and not any(t.feat("VerbForm") == "Fin" for t in before):
+    if not quoted and not _has_main_clause(parse, before):
         return []  # "Le président du club, Marc Delvaux, a assuré": no clause, no tag
     return trim(before)
+
+
+def _has_main_clause(parse: Parse, toks: list[Token]) -> bool:
+    """A finite verb that is not inside a relative clause ("Un analyste, qui a requis
+    l'anonymat, juge …" has none before "juge")."""
+    ids = {t.i for t in toks}
+    for tok in toks:
+        if tok.feat("VerbForm") != "Fin" or tok.upos not in ("VERB", "AUX"):
+            continue
+        if tok.rel == "aux" or tok.rel == "cop":
+            tok = parse.head(tok) or tok
+        chain = [tok, *(a for a in parse.ancestors(tok) if a.i in ids)]
+        if not any(t.deprel in ("acl:relcl", "acl") for t in chain):
+            return True
+    return False
 
 
 def _infinitive(parse: Parse, verb: Token) -> bool:
