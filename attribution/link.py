@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from attribution.lexicon import load_lexicon
 from attribution.model import Article, Attribution, Mention, SourceKind, Span
 from attribution.registry import Matcher, Registry, country_context
 
@@ -31,9 +33,6 @@ _NAMED_KINDS = {
     SourceKind.OUTLET,
     SourceKind.ARMED_GROUP,
 }
-# "un rapport de l'OMS", "des sources proches du Hezbollah": the owner of a document or
-# the circle of an anonymous source is named after "de".
-_OF = re.compile(r"\b(?:de la|de l['’]|des|du|de|d['’])\s*", re.IGNORECASE)
 _NEXT_WORDS = re.compile(r"[\s-]*([\w'’.-]+)")
 MAX_EXTRA_WORDS = 2
 
@@ -51,9 +50,9 @@ def link(
             if source.kind is SourceKind.PUBLISHER_SELF:
                 outlet = article.publisher
             else:
-                source, outlet = _link_mention(source, matcher, registry, article.text, countries)
+                source, outlet = _link_mention(source, matcher, registry, article, countries)
         if a.via is not None:
-            _, via = _link_mention(a.via, matcher, registry, article.text, countries)
+            _, via = _link_mention(a.via, matcher, registry, article, countries)
             if via is not None and via == article.publisher:
                 via = None  # words given to the publisher itself are not relayed
         out.append(replace(a, source=source, outlet=outlet, via_outlet=via))
@@ -61,22 +60,37 @@ def link(
 
 
 def _link_mention(
-    mention: Mention, matcher: Matcher, registry: Registry, text: str, countries: frozenset[str]
+    mention: Mention,
+    matcher: Matcher,
+    registry: Registry,
+    article: Article,
+    countries: frozenset[str],
 ) -> tuple[Mention, str | None]:
+    """The outlet a mention names (its span widened if the name was cut short), or the
+    outlet named as its owner ("un rapport de l'OMS")."""
     name = mention.resolved or mention.span
+    lang = article.lang or "fr"
     if mention.kind in _NAMED_KINDS:
-        found = _match_name(name, matcher, text, countries)
+        found = _match_name(name, matcher, article.text, countries)
         if found is not None:
             outlet, span = found
             kind = KIND_OF_TYPE[registry.outlets[outlet].type]
             if mention.resolved is None:
                 return replace(mention, span=span, kind=kind), outlet
             return replace(mention, kind=kind), outlet
-    for part in _OF.split(name.text)[1:]:  # "un décompte de l'agence Reuters"
-        outlet = matcher.match(part, countries).outlet
-        if outlet is not None:
-            return mention, outlet
+    for part in of_pattern(lang).split(name.text)[1:]:  # "un décompte de l'agence Reuters"
+        owner = matcher.match(part, countries).outlet
+        if owner is not None:
+            return mention, owner
     return mention, None
+
+
+@functools.cache
+def of_pattern(lang: str) -> re.Pattern[str]:
+    """Splits "un rapport de l'OMS" before the owner's name, with the language's "of" words."""
+    words = sorted(load_lexicon(lang).genitive_prepositions, key=len, reverse=True)
+    alternatives = "|".join(re.escape(w) + (r"\s*" if w.endswith("'") else r"\s+") for w in words)
+    return re.compile(rf"\b(?:{alternatives})(?:(?:la|l')\s*)?", re.IGNORECASE)
 
 
 def _match_name(

@@ -142,7 +142,7 @@ def _add_quotes_with_neighbour_speaker(
         sent = _sentence_at(parse, q.inner.start)
         if sent is None or not _stands_alone(q, sent):
             continue
-        speaker = _speaker_before(parse, findings, sent, q)
+        speaker = _speaker_before(parse, lex, findings, sent, q)
         if speaker is None:
             continue
         opener = next(t for t in parse.tokens if t.start >= q.start)
@@ -179,7 +179,7 @@ def _sentence_at(parse: Parse, offset: int) -> Sentence | None:
 
 
 def _speaker_before(
-    parse: Parse, findings: list[Finding], sent: Sentence, q: Quote
+    parse: Parse, lex: Lexicon, findings: list[Finding], sent: Sentence, q: Quote
 ) -> Finding | None:
     """Who says a quotation that has no speech verb of its own: the subject before a
     colon ("Le ministre s'est voulu rassurant : « … »"), else the source of an attribution
@@ -187,9 +187,9 @@ def _speaker_before(
     an attribution one or two sentences back."""
     toks = [t for t in parse.sentence_tokens(sent) if t.end <= q.start]
     if toks and toks[-1].text == ":":
-        subj = [t for t in toks if t.rel == "nsubj" and t.upos in ("NOUN", "PROPN", "PRON")]
-        if subj:
-            return _quote_speaker(sent, toks[-1], subj[0])
+        subjects = [t for t in toks if t.rel == "nsubj" and t.upos in ("NOUN", "PROPN", "PRON")]
+        if subjects:
+            return _quote_speaker(sent, toks[-1], subjects[0])
     earlier = [
         f
         for f in findings
@@ -203,7 +203,7 @@ def _speaker_before(
     previous = parse.sentences[sent.index - 1] if sent.index and not toks else None
     if previous is not None:
         root = next((t for t in parse.sentence_tokens(previous) if t.head is None), None)
-        subj = rules.subject_of(parse, root) if root is not None else None
+        subj = rules.subject_of(parse, lex, root) if root is not None else None
         if subj is not None and (subj.upos == "PROPN" or subj.ent == "PER"):
             return _quote_speaker(sent, parse.tokens[previous.last - 1], subj)
     return earlier[-1] if earlier else None

@@ -27,10 +27,10 @@ def apply_relays(parse: Parse, lex: Lexicon, findings: list[Finding]) -> None:
                 and lex.verb_forms.get(lower(tok)) not in lex.relay_verbs
             ):
                 continue
-            if tok.feat("Tense") == "Pres" or lower(tok).endswith("ant"):
+            if tok.feat("Tense") == "Pres" or lower(tok).endswith(lex.present_participle_endings):
                 _citing(parse, f, tok)
             else:
-                _cited_by(parse, f, tok)
+                _cited_by(parse, lex, f, tok)
             if f.via is not None:
                 break
         if f.via is None:
@@ -47,10 +47,10 @@ def _citing(parse: Parse, f: Finding, citing: Token) -> None:
     f.constructions += ["nested_relay", "citant"]
 
 
-def _cited_by(parse: Parse, f: Finding, cited_tok: Token) -> None:
+def _cited_by(parse: Parse, lex: Lexicon, f: Finding, cited_tok: Token) -> None:
     """ "des sources citées par X", "un responsable cité par X": the noun before speaks."""
     assert f.source is not None
-    agent = _agent_after(parse, cited_tok)
+    agent = _agent_after(parse, lex, cited_tok)
     if agent is None:
         return
     head = parse.head(cited_tok)
@@ -65,12 +65,17 @@ def _cited_by(parse: Parse, f: Finding, cited_tok: Token) -> None:
 def _sources_of(parse: Parse, lex: Lexicon, f: Finding) -> None:
     """ "selon les sources d'al-Akhbar": anonymous sources of a named outlet."""
     assert f.source is not None
-    if f.source.lemma.lower() not in ("source", "sources"):
+    if f.source.lemma.lower() not in lex.always_anonymous:
         return
     for c in parse.children(f.source.i):
         cases = {lower(x) for x in parse.children(c.i) if x.rel == "case"}
         names_outlet = c.upos == "PROPN" or c.ent or lex.kind_of_word(c.lemma.lower()) == "outlet"
-        if c.rel == "nmod" and c.i > f.source.i and cases & {"de", "d'", "du"} and names_outlet:
+        if (
+            c.rel == "nmod"
+            and c.i > f.source.i
+            and cases & lex.genitive_prepositions
+            and names_outlet
+        ):
             f.via = c
             f.constructions += ["nested_relay"]
             return
@@ -97,13 +102,13 @@ def _first(parse: Parse, indexes: range, sent: int) -> Token | None:
     return None
 
 
-def _agent_after(parse: Parse, tok: Token) -> Token | None:
-    """The noun introduced by the "par" that follows the participle."""
+def _agent_after(parse: Parse, lex: Lexicon, tok: Token) -> Token | None:
+    """The noun introduced by the "par" ("by") that follows the participle."""
     for k in range(tok.i + 1, min(tok.i + WINDOW, len(parse.tokens))):
         cand = parse.tokens[k]
         if cand.sent != tok.sent:
             return None
-        if lower(cand) == "par" and cand.rel == "case":
+        if lower(cand) in lex.agent_prepositions and cand.rel == "case":
             head = parse.head(cand)
             return head if head is not None and head.i > cand.i else None
     return None

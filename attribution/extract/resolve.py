@@ -86,9 +86,13 @@ def classify(parse: Parse, lex: Lexicon, head: Token, toks: list[Token]) -> Sour
         if lemma in vocab or lower(head) in vocab or any(" " in w and w in text for w in vocab):
             return SourceKind(kind)
     named = _personal_name(parse, head)
-    if lemma in ("source", "sources"):
+    if lemma in lex.always_anonymous:
         return SourceKind.ANONYMOUS
-    indefinite = not dets or bool(set(dets) & lex.anonymous_determiners) or "nombreux" in words
+    indefinite = (
+        not dets
+        or bool(set(dets) & lex.anonymous_determiners)
+        or bool(set(words) & lex.indefinite_quantifiers)
+    )
     human = head.upos == "NOUN" and (
         lemma in lex.source_kinds.get("anonymous", frozenset()) or lemma in lex.view_holder_nouns
     )
@@ -138,7 +142,7 @@ def _is_anaphor(parse: Parse, lex: Lexicon, head: Token) -> bool:
         return True
     dets = [c for c in parse.children(head.i) if c.rel == "det"]
     demonstrative = any(
-        c.feat("PronType") == "Dem" or lower(c) in ("ce", "cet", "cette", "ces") for c in dets
+        c.feat("PronType") == "Dem" or lower(c) in lex.demonstrative_determiners for c in dets
     )
     return demonstrative or (head.lemma.lower() in lex.demonstrative_adjectives and bool(dets))
 
@@ -152,7 +156,7 @@ def _is_bare_definite(parse: Parse, lex: Lexicon, head: Token) -> bool:
     if any(t.upos == "PROPN" or t.ent for t in toks) or len(toks) > 4:
         return False
     dets = [lower(c) for c in parse.children(head.i) if c.rel == "det"]
-    if not dets or dets[0] not in ("le", "la", "l'", "les"):
+    if not dets or dets[0] not in lex.definite_determiners:
         return False
     return not any(c.rel == "nmod" for c in parse.children(head.i))
 

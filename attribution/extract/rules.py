@@ -79,14 +79,14 @@ def children(parse: Parse, tok: Token, *rels: str) -> list[Token]:
     return [c for c in parse.children(tok.i) if c.deprel in rels or c.rel in rels]
 
 
-def subject_of(parse: Parse, verb: Token) -> Token | None:
+def subject_of(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
     subj = children(parse, verb, "nsubj")
     for s in subj:
-        if lower(s) == "-t":  # "a-t-il", "a-t-on": the "-t" is euphony, the pronoun follows
+        if lower(s) in lex.euphonic_words:  # "a-t-il", "a-t-on": the pronoun follows the "-t"
             after = parse.tokens[s.i + 1] if s.i + 1 < len(parse.tokens) else None
             if after is not None and after.upos == "PRON":
                 return after
-    real = [s for s in subj if lower(s) != "-t"]
+    real = [s for s in subj if lower(s) not in lex.euphonic_words]
     return real[-1] if real else None
 
 
@@ -106,10 +106,11 @@ def clause_head(parse: Parse, tok: Token) -> Token:
 def prepositional(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
     toks = parse.sentence_tokens(sent)
     for k, _tok in enumerate(toks):
-        for phrase in lex.source_prepositions:
-            if match_phrase(toks, k, phrase):
+        for group, phrases in lex.source_prepositions.items():
+            phrase = next((p for p in phrases if match_phrase(toks, k, p)), None)
+            if phrase is not None:
                 cue = list(toks[k : k + len(phrase)])
-                finding = _preposition_finding(parse, sent, lex, toks, k, cue)
+                finding = _preposition_finding(parse, sent, lex, toks, k, cue, group)
                 if finding:
                     yield finding
                 break
@@ -134,7 +135,7 @@ def prepositional(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Findin
                         constructions=["a_en_croire"],
                     )
         for phrase in lex.source_noun_phrases:
-            if match_phrase(toks, k, phrase) and (k == 0 or lower(toks[k - 1]) != "à"):
+            if match_phrase(toks, k, phrase):
                 noun = toks[k + len(phrase) - 1]
                 head = parse.head(noun)
                 after_verb = k > 0 and toks[k - 1].upos == "VERB"  # "a-t-on appris de source …"
@@ -165,14 +166,20 @@ def _claim_of_clause(parse: Parse, lex: Lexicon, clause: Token, phrase: list[Tok
     lemma = speech_lemma(clause, lex)
     if lemma is not None:
         aux = [c for c in parse.children(clause.i) if c.rel == "aux" and c.i < clause.i]
-        tagged = _inverted_claim(parse, clause, subject_of(parse, clause), [*aux, clause])
+        tagged = _inverted_claim(parse, clause, subject_of(parse, lex, clause), [*aux, clause])
         if tagged:
             return tagged
     return claim_tokens(parse, clause, phrase)
 
 
 def _preposition_finding(
-    parse: Parse, sent: Sentence, lex: Lexicon, toks: Sequence[Token], k: int, cue: list[Token]
+    parse: Parse,
+    sent: Sentence,
+    lex: Lexicon,
+    toks: Sequence[Token],
+    k: int,
+    cue: list[Token],
+    group: str,
 ) -> Finding | None:
     after = toks[k + len(cue)] if k + len(cue) < len(toks) else None
     if after is None or lower(after) in lex.not_after_preposition:
@@ -198,7 +205,7 @@ def _preposition_finding(
     before = toks[k - 1] if k else None
     continuation = before is not None and lower(before) in lex.continuation_adverbs
     position = "selon_preposed" if claim[0].i > obj.i else "selon_postposed"
-    name = "dapres" if "après" in "".join(lower(t) for t in cue) else position
+    name = position if group == "selon" else group
     constructions = [name] + (["continuation"] if continuation else [])
     return Finding(
         sent.index,
@@ -335,13 +342,13 @@ def _phrase_finding(
 ) -> Finding | None:
     last = phrase[-1]
     aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
-    source = _preverbal_subject(parse, verb)
-    que = _que_after(parse, last)
+    source = _preverbal_subject(parse, lex, verb)
+    que = _que_after(parse, lex, last)
     if que is not None and (clause := parse.head(que)) is not None and clause.i > que.i:
         claim = trim([t for t in parse.subtree(clause) if t.i > que.i])
     else:
         rest = [t for t in parse.sentence_tokens(sent) if t.i > last.i]
-        while rest and lower(rest[0]) in ("de", "d'", "du", "des", "contre"):
+        while rest and lower(rest[0]) in lex.phrase_particles:
             rest = rest[1:]  # "fait état de …", "met en garde contre …"
         claim = trim(rest)
     if not claim or source is None:
@@ -366,9 +373,9 @@ def _verb_finding(
 ) -> Finding | None:
     aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
     cue = sorted([*aux, verb], key=lambda t: t.i)
-    tagged = [] if _reports_a_clause(parse, verb) else _inverted_claim(parse, verb, None, cue)
+    tagged = [] if _reports_a_clause(parse, lex, verb) else _inverted_claim(parse, verb, None, cue)
     nominal_use = verb.deprel in ("amod", "acl", "nmod", "obl", "nsubj", "obj", "det", "case")
-    reports = verb.rel == "acl" and (children(parse, verb, "ccomp") or _que_after(parse, verb))
+    reports = verb.rel == "acl" and (children(parse, verb, "ccomp") or _que_after(parse, lex, verb))
     if nominal_use and not reports and not (tagged and verb.feat("VerbForm") != "Part"):
         return None  # "le projet annoncé", "des sources citées": not a saying
     participial = verb.feat("VerbForm") == "Part" and verb.feat("Tense") == "Pres"
@@ -382,13 +389,13 @@ def _verb_finding(
         via = told_outlet(parse, lex, verb)
     else:
         via = told_outlet(parse, lex, verb)
-        source = _preverbal_subject(parse, verb)
+        source = _preverbal_subject(parse, lex, verb)
         if source is None and verb.rel == "acl":  # "Le gouvernement, de son côté, avertit que"
             source = parse.head(verb)
         claim, construction, confidence = _verb_claim(parse, lex, verb, lemma, source)
     if not claim:
         return None
-    if source is not None and lower(source) in ("on",):
+    if source is not None and lower(source).lstrip("-") in lex.impersonal_subjects:
         return Finding(
             sent.index,
             [*cue, source] if source.i < verb.i else cue,
@@ -403,18 +410,7 @@ def _verb_finding(
         )
     if source is None or source.lemma.lower() in lex.time_nouns:
         return None  # "les prochaines semaines diront si …"
-    if source.upos == "PRON" and lower(source).lstrip("-") in (
-        "je",
-        "j'",
-        "nous",
-        "tu",
-        "vous",
-        "on",
-        "ce",
-        "c'",
-        "cela",
-        "ça",
-    ):
+    if source.upos == "PRON" and lower(source).lstrip("-") in lex.non_source_pronouns:
         return None
     constructions = [construction]
     return Finding(
@@ -436,7 +432,7 @@ def _verb_claim(
 ) -> tuple[list[Token], str, float]:
     """What a preposed verb reports: its clause, its infinitive, the quotation after a
     colon, or (for most verbs) its object."""
-    que = _que_after(parse, verb)
+    que = _que_after(parse, lex, verb)
     if que is not None:
         clause = parse.head(que)
         if clause is not None and clause.i > que.i:
@@ -447,7 +443,7 @@ def _verb_claim(
     if comp:
         return claim_tokens(parse, comp[0], []), "verb_preposed", 0.9
     xcomp = [c for c in children(parse, verb, "xcomp") if _infinitive(parse, c) and c.i > verb.i]
-    infinitive = xcomp[0] if xcomp else _infinitive_after(parse, verb)
+    infinitive = xcomp[0] if xcomp else _infinitive_after(parse, lex, verb)
     if infinitive is not None:
         claim = [t for t in claim_tokens(parse, infinitive, []) if t.i > verb.i]
         marks = [t for t in claim if t.rel == "mark" and t.i == claim[0].i]
@@ -535,17 +531,16 @@ def _colon_between(parse: Parse, a: Token, b: Token) -> bool:
     return any(parse.tokens[k].text in (":", "«", "“", '"') for k in range(a.i + 1, b.i))
 
 
-_QUE = ("que", "qu'")
 _QUE_WINDOW = 12
 
 
-def _que_after(parse: Parse, verb: Token) -> Token | None:
+def _que_after(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
     """The "que" that opens the verb's reported clause, a few words after it ("a assuré
     dimanche dans un communiqué que …"), whatever the parser attached it to."""
     sent = parse.sentences[verb.sent]
     for k in range(verb.i + 1, min(sent.last, verb.i + _QUE_WINDOW)):
         tok = parse.tokens[k]
-        if lower(tok) in _QUE and tok.upos in ("SCONJ", "PRON", "ADV"):
+        if lower(tok) in lex.complementizers and tok.upos in ("SCONJ", "PRON", "ADV"):
             return tok if tok.upos == "SCONJ" or tok.rel == "mark" else None
         if tok.text in (".", ";", ":", "«", "“") or (
             tok.upos in ("VERB", "AUX") and tok.feat("VerbForm") == "Fin" and tok.head != verb.i
@@ -554,7 +549,7 @@ def _que_after(parse: Parse, verb: Token) -> Token | None:
     return None
 
 
-def _infinitive_after(parse: Parse, verb: Token) -> Token | None:
+def _infinitive_after(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
     """ "a affirmé dans la matinée avoir visé …": an infinitive a few words after the verb
     (the participle, for "avoir visé")."""
     sent = parse.sentences[verb.sent]
@@ -565,37 +560,37 @@ def _infinitive_after(parse: Parse, verb: Token) -> Token | None:
             return head if tok.upos == "AUX" and head is not None and head.i > tok.i else tok
         if (
             tok.text in (".", ";", ":", "«", "“", ",")
-            or lower(tok) in _QUE
+            or lower(tok) in lex.complementizers
             or (tok.upos in ("VERB", "AUX") and tok.feat("VerbForm") == "Fin")
         ):
             return None
     return None
 
 
-def _reports_a_clause(parse: Parse, verb: Token) -> bool:
+def _reports_a_clause(parse: Parse, lex: Lexicon, verb: Token) -> bool:
     """ "X a déclaré que …", "X a déclaré avoir …": a preposed report, never a tag."""
     for child in parse.children(verb.i):
         if child.i < verb.i:
             continue
         if child.rel == "ccomp" and any(
-            lower(m) in ("que", "qu'") for m in parse.children(child.i)
+            lower(m) in lex.complementizers for m in parse.children(child.i)
         ):
             return True
         if child.rel == "xcomp" and _infinitive(parse, child):
             return True
     nxt = parse.tokens[verb.i + 1] if verb.i + 1 < len(parse.tokens) else None
-    return nxt is not None and lower(nxt) in ("que", "qu'", ":")
+    return nxt is not None and (lower(nxt) in lex.complementizers or nxt.text == ":")
 
 
-def _preverbal_subject(parse: Parse, verb: Token) -> Token | None:
-    source = subject_of(parse, verb)
+def _preverbal_subject(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
+    source = subject_of(parse, lex, verb)
     if source is None:
         agent = children(parse, verb, "obl:agent")
         source = agent[0] if agent else None
     if source is None and verb.rel == "conj":
         first = parse.head(verb)
         if first is not None:
-            source = subject_of(parse, first)
+            source = subject_of(parse, lex, first)
     return source or _noun_right_before(parse, verb)
 
 
@@ -626,28 +621,32 @@ def _tag_subject(parse: Parse, lex: Lexicon, verb: Token, cue: list[Token]) -> T
     """The subject of an inverted tag: a clitic ("a-t-il"), else the first noun phrase
     after the verb, whatever relation the parser gave it."""
     for tok in parse.tokens[cue[0].i : verb.i]:
-        if tok.upos == "PRON" and lower(tok).startswith("-") and lower(tok) != "-t":
+        if (
+            tok.upos == "PRON"
+            and lower(tok).startswith("-")
+            and lower(tok) not in lex.euphonic_words
+        ):
             return tok
     for child in parse.children(verb.i):
         if child.i <= verb.i or child.rel in ("punct", "advmod", "cc", "mark", "case"):
             continue
-        if addressee(parse, child) is not None:
+        if addressee(parse, lex, child) is not None:
             continue  # "a déclaré à notre chaîne un médecin": the addressee is not the speaker
         if child.upos in ("NOUN", "PROPN", "PRON") and child.lemma.lower() not in lex.time_nouns:
             return child
     return None
 
 
-def addressee(parse: Parse, tok: Token) -> Token | None:
+def addressee(parse: Parse, lex: Lexicon, tok: Token) -> Token | None:
     """The noun of "à X", "au micro de X", "sur l'antenne de X": whom words were said to."""
     cases = [lower(c) for c in parse.children(tok.i) if c.rel == "case"]
-    return tok if cases and cases[0] in ("à", "au", "aux", "auprès", "sur", "dans") else None
+    return tok if cases and cases[0] in lex.addressee_prepositions else None
 
 
 def told_outlet(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
     """ "a déclaré à l'AFP", "a confié à la chaîne X": the outlet the words were given to."""
     for child in parse.children(verb.i):
-        if child.rel not in ("obl", "iobj", "nmod") or addressee(parse, child) is None:
+        if child.rel not in ("obl", "iobj", "nmod") or addressee(parse, lex, child) is None:
             continue
         outlet_like = lex.kind_of_word(child.lemma.lower()) == "outlet" or (
             child.upos == "PROPN" and child.ent in ("ORG", "MISC", "")
@@ -684,12 +683,12 @@ def _participial(
                 break
     else:
         claim, _, _ = _verb_claim(parse, lex, verb, lemma, None)
-        if not claim and after and lower(after[0]) in ("que", "qu'"):
+        if not claim and after and lower(after[0]) in lex.complementizers:
             claim = trim(after)
         main = next((t for t in toks if t.head is None), None)
         subjects = [t for t in before if t.rel == "nsubj"]
-        if main is not None and subject_of(parse, main) in subjects:
-            source = subject_of(parse, main)
+        if main is not None and subject_of(parse, lex, main) in subjects:
+            source = subject_of(parse, lex, main)
         elif subjects:
             source = subjects[-1]
     if not claim or source is None:
@@ -718,14 +717,14 @@ def nominal(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
         content = None
         for child in parse.children(tok.i):
             marks = [lower(c) for c in parse.children(child.i) if c.rel == "case"]
-            if "par" in marks and agent is None:
+            if set(marks) & lex.agent_prepositions and agent is None:
                 agent = child
-            elif any(m in ("de", "du", "des", "d'") for m in marks) and child.i > tok.i:
+            elif set(marks) & lex.genitive_prepositions and child.i > tok.i:
                 content = child if content is None or (agent and content.i < agent.i) else content
         if agent is None:
             continue
         if content is None or content.i < agent.i:
-            content = _content_after_agent(parse, tok, agent)
+            content = _content_after_agent(parse, lex, tok, agent)
         if content is None:
             continue
         claim = claim_tokens(parse, content, [])
@@ -742,7 +741,7 @@ def nominal(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
         )
 
 
-def _content_after_agent(parse: Parse, noun: Token, agent: Token) -> Token | None:
+def _content_after_agent(parse: Parse, lex: Lexicon, noun: Token, agent: Token) -> Token | None:
     """ "l'annonce par un groupe connu sous le nom de X du lancement de …": the first
     "de" complement after the agent's own words."""
     named = mention_tokens(parse, agent)
@@ -752,7 +751,7 @@ def _content_after_agent(parse: Parse, noun: Token, agent: Token) -> Token | Non
         if tok.i <= end or tok.rel != "nmod" or tok.i in quoted:
             continue
         marks = [lower(c) for c in parse.children(tok.i) if c.rel == "case"]
-        if any(m in ("de", "du", "des", "d'") for m in marks):
+        if set(marks) & lex.genitive_prepositions:
             return tok
     return None
 
@@ -783,7 +782,7 @@ def hearsay(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
                 continue
             cue = list(toks[k:end])
             pred = cue[-1]
-            que = _que_after(parse, pred)
+            que = _que_after(parse, lex, pred)
             comp = [
                 c
                 for c in children(parse, pred, "ccomp", "xcomp", "nmod", "obl", "acl")
@@ -820,7 +819,9 @@ def social_media(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding
         if tok.rel not in ("obl", "nmod") or tok.lemma.lower() not in words:
             continue
         cases = [
-            c for c in parse.children(tok.i) if c.rel == "case" and lower(c) in ("sur", "dans")
+            c
+            for c in parse.children(tok.i)
+            if c.rel == "case" and lower(c) in lex.place_prepositions
         ]
         if not cases:
             continue
@@ -833,7 +834,7 @@ def social_media(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding
                 sent.index,
                 [cases[0], *list(parse.subtree(tok))],
                 CueType.HEARSAY,
-                "sur",
+                lower(cases[0]),
                 claim,
                 tok,
                 "social_media",

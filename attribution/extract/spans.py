@@ -11,7 +11,6 @@ from attribution.model import Parse, Span, Token
 # something about the source, they do not name it.
 _MENTION_CUT = {"acl", "parataxis", "advcl", "punct", "ccomp", "xcomp", "dep", "cc", "conj"}
 _EDGE_PUNCT = set(",;:.-–—()[]«»“”\"'’…!?")
-_LEADING_WORDS = {"que", "qu'", "qu’", "et", "mais", "or", "donc", "alors", "that"}
 
 
 def span_of(parse: Parse, tokens: Iterable[Token]) -> Span | None:
@@ -124,7 +123,7 @@ def description_tokens(parse: Parse, head: Token, words: frozenset[str]) -> list
 
 def claim_tokens(parse: Parse, clause: Token, exclude: Iterable[Token]) -> list[Token]:
     """The clause's words without the cue and the source, trimmed of edge punctuation
-    and of a leading "que"."""
+    and of a leading complementizer or conjunction."""
     drop = {t.i for t in exclude}
     toks = [t for t in parse.subtree(clause) if t.i not in drop]
     return trim(toks)
@@ -134,7 +133,8 @@ def trim(toks: list[Token]) -> list[Token]:
     opened = [k for k, t in enumerate(toks) if t.text == "("]
     if opened and not any(t.text == ")" for t in toks[opened[-1] :]):
         toks = toks[: opened[-1]]  # an unbalanced "(" starts an aside: cut it off
-    while toks and (toks[0].text in _EDGE_PUNCT or toks[0].text.lower() in _LEADING_WORDS):
+    # a leading "que"/"that" (mark) or "et"/"and" (cc) introduces the content, it is not part of it
+    while toks and (toks[0].text in _EDGE_PUNCT or toks[0].rel in ("mark", "cc")):
         toks = toks[1:]
     while toks and toks[-1].text in _EDGE_PUNCT:
         toks = toks[:-1]

@@ -30,7 +30,7 @@ class Lexicon(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     language: str
-    source_prepositions: tuple[Phrase, ...]
+    source_prepositions: dict[str, tuple[Phrase, ...]]
     source_infinitives: tuple[Phrase, ...] = ()
     source_noun_phrases: tuple[Phrase, ...] = ()
     view_prepositions: frozenset[str] = frozenset()
@@ -62,6 +62,21 @@ class Lexicon(BaseModel):
     description_heads: frozenset[str] = frozenset()
     quote_pairs: tuple[tuple[str, str], ...]
     min_quote_words: int = 4
+    complementizers: frozenset[str] = frozenset()
+    agent_prepositions: frozenset[str] = frozenset()
+    genitive_prepositions: frozenset[str] = frozenset()
+    addressee_prepositions: frozenset[str] = frozenset()
+    place_prepositions: frozenset[str] = frozenset()
+    phrase_particles: frozenset[str] = frozenset()
+    euphonic_words: frozenset[str] = frozenset()
+    impersonal_subjects: frozenset[str] = frozenset()
+    non_source_pronouns: frozenset[str] = frozenset()
+    demonstrative_determiners: frozenset[str] = frozenset()
+    definite_determiners: frozenset[str] = frozenset()
+    always_anonymous: frozenset[str] = frozenset()
+    indefinite_quantifiers: frozenset[str] = frozenset()
+    claim_leading_words: frozenset[str] = frozenset()
+    present_participle_endings: tuple[str, ...] = ()
     verb_endings: dict[str, tuple[str, ...]] = {}
 
     @field_validator("source_kinds")
