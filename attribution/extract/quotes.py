@@ -82,6 +82,6 @@ def _quote(text: str, start: int, end: int) -> Quote:
     inner_end = end - 1 if end > start + 1 and text[end - 1] in '»”"›“' else end
     while inner_start < inner_end and text[inner_start].isspace():
         inner_start += 1
-    while inner_end > inner_start and text[inner_end - 1].isspace():
-        inner_end -= 1
+    while inner_end > inner_start and (text[inner_end - 1].isspace() or text[inner_end - 1] == ","):
+        inner_end -= 1  # English puts the comma before the closing mark: “…,” she said
     return Quote(start, end, Span(inner_start, inner_end, text[inner_start:inner_end]))

@@ -166,7 +166,7 @@ def _claim_of_clause(parse: Parse, lex: Lexicon, clause: Token, phrase: list[Tok
     lemma = speech_lemma(clause, lex)
     if lemma is not None:
         aux = [c for c in parse.children(clause.i) if c.rel == "aux" and c.i < clause.i]
-        tagged = _inverted_claim(parse, clause, subject_of(parse, lex, clause), [*aux, clause])
+        tagged = _inverted_claim(parse, lex, clause, subject_of(parse, lex, clause), [*aux, clause])
         if tagged:
             return tagged
     return claim_tokens(parse, clause, phrase)
@@ -373,7 +373,9 @@ def _verb_finding(
 ) -> Finding | None:
     aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
     cue = sorted([*aux, verb], key=lambda t: t.i)
-    tagged = [] if _reports_a_clause(parse, lex, verb) else _inverted_claim(parse, verb, None, cue)
+    tagged = (
+        [] if _reports_a_clause(parse, lex, verb) else _inverted_claim(parse, lex, verb, None, cue)
+    )
     nominal_use = verb.deprel in ("amod", "acl", "nmod", "obl", "nsubj", "obj", "det", "case")
     reports = verb.rel == "acl" and (children(parse, verb, "ccomp") or _que_after(parse, lex, verb))
     if nominal_use and not reports and not (tagged and verb.feat("VerbForm") != "Part"):
@@ -482,20 +484,22 @@ _TAG_OPENERS = {",", "»", "”", '"', "—", "–", "-"}
 
 
 def _inverted_claim(
-    parse: Parse, verb: Token, source: Token | None, cue: list[Token]
+    parse: Parse, lex: Lexicon, verb: Token, source: Token | None, cue: list[Token]
 ) -> list[Token]:
     """ "« … », a affirmé le ministre", "…, rapporte le quotidien X", "…, estime-t-il":
     the speech tag follows the claim, after a comma or a closing quotation mark, and the
     subject (if the parser found one) comes after the verb."""
-    if source is not None and source.i < cue[0].i and not lower(source).startswith("-"):
+    if (
+        source is not None
+        and source.i < cue[0].i
+        and not lower(source).startswith("-")
+        and not lex.tag_subject_first
+    ):
         return []
-    first = cue[0]
-    sent = parse.sentences[first.sent]
-    k = first.i - 1
-    while k >= sent.first and parse.tokens[k].upos == "ADV":  # "…, a encore affirmé"
-        k -= 1
-    if k < sent.first or parse.tokens[k].text not in _TAG_OPENERS:
+    k = _tag_opener(parse, lex, cue)
+    if k is None:
         return []
+    sent = parse.sentences[cue[0].sent]
     before = [t for t in parse.sentence_tokens(sent) if t.i < k]
     quoted = parse.tokens[k].text in _CLOSING or (
         k > sent.first and parse.tokens[k - 1].text in _CLOSING
@@ -503,6 +507,30 @@ def _inverted_claim(
     if not quoted and not _has_main_clause(parse, before):
         return []  # "Le président du club, Marc Delvaux, a assuré": no clause, no tag
     return trim(before)
+
+
+def _tag_opener(parse: Parse, lex: Lexicon, cue: list[Token]) -> int | None:
+    """The comma or closing quotation mark before a speech tag ("…, a encore affirmé",
+    "…, the minister said"), skipping adverbs and the tag's own subject."""
+    sent = parse.sentences[cue[0].sent]
+    k = cue[0].i - 1
+    verb = cue[-1]
+    while k >= sent.first and (
+        parse.tokens[k].upos == "ADV"
+        or (lex.tag_subject_first and _in_subject_of(parse, parse.tokens[k], verb))
+    ):
+        k -= 1
+    if k < sent.first or parse.tokens[k].text not in _TAG_OPENERS:
+        return None
+    return k
+
+
+def _in_subject_of(parse: Parse, tok: Token, verb: Token) -> bool:
+    """Whether a word belongs to the verb's subject ("the minister" in "the minister said")."""
+    for node in (tok, *parse.ancestors(tok)):
+        if node.head == verb.i:
+            return node.rel == "nsubj" and node.i < verb.i
+    return False
 
 
 def _has_main_clause(parse: Parse, toks: list[Token]) -> bool:
@@ -634,6 +662,10 @@ def _tag_subject(parse: Parse, lex: Lexicon, verb: Token, cue: list[Token]) -> T
             continue  # "a déclaré à notre chaîne un médecin": the addressee is not the speaker
         if child.upos in ("NOUN", "PROPN", "PRON") and child.lemma.lower() not in lex.time_nouns:
             return child
+    opener = _tag_opener(parse, lex, cue)  # "…, the minister said": the subject before the verb
+    subject = subject_of(parse, lex, verb)
+    if subject is not None and opener is not None and opener < subject.i < verb.i:
+        return subject
     return None
 
 

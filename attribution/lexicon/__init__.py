@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from importlib import resources
 from typing import Any
@@ -75,8 +76,8 @@ class Lexicon(BaseModel):
     definite_determiners: frozenset[str] = frozenset()
     always_anonymous: frozenset[str] = frozenset()
     indefinite_quantifiers: frozenset[str] = frozenset()
-    claim_leading_words: frozenset[str] = frozenset()
     present_participle_endings: tuple[str, ...] = ()
+    tag_subject_first: bool = False  # English "…, the minister said"; French inverts
     verb_endings: dict[str, tuple[str, ...]] = {}
 
     @field_validator("source_kinds")
@@ -94,7 +95,7 @@ class Lexicon(BaseModel):
         for lemma in self.speech_verbs | self.relay_verbs:
             for infinitive_ending, endings in self.verb_endings.items():
                 if lemma.endswith(infinitive_ending) and " " not in lemma:
-                    stem = lemma[: -len(infinitive_ending)]
+                    stem = lemma[: len(lemma) - len(infinitive_ending)]
                     for ending in endings:
                         forms.setdefault(stem + ending, lemma)
         return forms
@@ -104,6 +105,19 @@ class Lexicon(BaseModel):
             if word in self.source_kinds.get(kind, ()):
                 return kind
         return None
+
+
+class _WordsLoader(yaml.SafeLoader):
+    """Safe YAML where only true/false are booleans: "on", "no", "yes" are words here."""
+
+
+_WordsLoader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_WordsLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf")
+)
 
 
 def unaccented(word: str) -> str:
@@ -126,6 +140,6 @@ def load_lexicon(lang: str) -> Lexicon:
     except FileNotFoundError:
         raise AttributionError(f"no lexicon for language {lang!r}") from None
     try:
-        return Lexicon.model_validate(_with_unaccented(yaml.safe_load(text)))
+        return Lexicon.model_validate(_with_unaccented(yaml.load(text, Loader=_WordsLoader)))
     except (yaml.YAMLError, ValidationError) as err:  # a packaging bug, not a user error
         raise AttributionError(f"lexicon/{lang}.yaml is invalid: {err}") from None

@@ -1,0 +1,60 @@
+"""English from the same rules, with the English lexicon as data (hand-written UD parses)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from attribution.extract import extract
+from attribution.lexicon import Lexicon, load_lexicon
+from attribution.model import Attribution
+from attribution.nlp.conllu import read_conllu
+
+DATA = Path(__file__).parent / "data" / "conllu_en"
+
+
+@pytest.fixture(scope="module")
+def en() -> Lexicon:
+    return load_lexicon("en")
+
+
+def run(name: str, lexicon: Lexicon) -> list[Attribution]:
+    return extract(read_conllu((DATA / f"{name}.conllu").read_text("utf-8")), lexicon, "doc")
+
+
+def test_according_to(en: Lexicon) -> None:
+    [a] = run("according_to", en)
+    assert a.cue.span.text == "according to"
+    assert a.source is not None
+    assert (a.source.span.text, a.source.kind.value) == ("the police", "official")
+    assert a.claim.text == "The road was closed on Monday"
+
+
+def test_said_that(en: Lexicon) -> None:
+    [a] = run("said_that", en)
+    assert a.cue.span.text == "said"
+    assert a.source is not None
+    assert a.source.span.text == "The health ministry"
+    assert a.claim.text == "the hospital had run out of fuel"
+
+
+def test_quote_with_a_tag_after_it(en: Lexicon) -> None:
+    [a] = run("quote_tag", en)
+    assert a.source is not None
+    assert a.source.span.text == "the minister"
+    assert a.claim.text == "We will not give up the bridge"
+    assert a.direct_quote
+
+
+def test_cited_by_is_a_relay(en: Lexicon) -> None:
+    [a] = run("cited_by", en)
+    assert a.source is not None
+    assert (a.source.span.text, a.source.kind.value) == ("Officials", "anonymous")
+    assert a.via is not None
+    assert a.via.span.text == "Reuters"
+    assert a.claim.text == "the talks would resume on Thursday"
+
+
+def test_according_to_plan_is_not_an_attribution(en: Lexicon) -> None:
+    assert run("not_attribution", en) == []
