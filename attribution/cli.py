@@ -194,6 +194,56 @@ def registry_find(
         raise typer.Exit(1)
 
 
+@registry_app.command("unknown")
+def registry_unknown(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or directories.")],
+    backend: Annotated[BackendName, typer.Option(help="NLP backend.")] = BackendName.spacy,
+    lang: Annotated[str | None, typer.Option(help="Language when the file does not say.")] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many names.")] = 50,
+    registry: RegistryOption = None,
+) -> None:
+    """Named sources cited in the articles that match no outlet, most cited first."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from attribution.ingest import read_articles
+    from attribution.pipeline import AnnotatedArticle, Annotator
+    from attribution.unknown import unknown_sources
+
+    annotator = Annotator(_registry(registry), backend.value)
+    annotated = []
+    for item in annotator.annotate(read_articles(paths, lang=lang)):
+        if isinstance(item, AnnotatedArticle):
+            annotated.append(item)
+        else:
+            _err(str(item))
+    table = Table("count", "articles", "source as cited", "kind", "example article")
+    for row in unknown_sources(annotated)[:limit]:
+        table.add_row(str(row.count), str(row.articles), row.name, row.kind, row.example)
+    Console().print(table)
+
+
+@registry_app.command("export")
+def registry_export(
+    output: Annotated[
+        Path | None, typer.Option("--csv", help="Write the outlets as CSV here.")
+    ] = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Every outlet as one flat CSV row (stdout when no file is given)."""
+    from attribution.output import write_csv
+    from attribution.registry import export_rows
+
+    rows = export_rows(_registry(registry))
+    fields = tuple(rows[0]) if rows else ()
+    if output is None:
+        write_csv(rows, sys.stdout, fields)
+        return
+    with output.open("w", encoding="utf-8", newline="") as out:
+        write_csv(rows, out, fields)
+    typer.echo(f"{len(rows)} outlets written to {output}", err=True)
+
+
 @app.command()
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="Gold file (JSONL, see samples/README.md).")],

@@ -387,6 +387,40 @@ class Registry:
         return Matcher(self)
 
 
+def export_rows(registry: Registry) -> list[dict[str, Any]]:
+    """One flat row per outlet: lists joined with " | ", no JSON in a cell."""
+
+    def joined(values: Iterable[object]) -> str:
+        return " | ".join(str(v) for v in values if v not in (None, ""))
+
+    rows = []
+    for o in sorted(registry.outlets.values(), key=lambda o: o.id):
+        rows.append(
+            {
+                "id": o.id,
+                "name": o.name,
+                "aliases": joined(a.text for a in o.aliases),
+                "type": o.type,
+                "country": o.country or "",
+                "coverage_countries": joined(o.coverage_countries),
+                "languages": joined(o.languages),
+                "domains": joined(o.domains),
+                "owners": joined(r.owner or r.name for r in o.ownership),
+                "affiliations": joined(r.name or r.owner for r in o.affiliations),
+                "state_affiliated": o.state_affiliated,
+                "alignment": o.alignment.axis if o.alignment else "",
+                "reliability": o.reliability.level,
+                "reliability_reviewed": o.reliability.reviewed or "",
+                "active_from": o.active.from_ if o.active and o.active.from_ else "",
+                "active_to": o.active.to if o.active and o.active.to else "",
+                "ambiguous_with": joined(o.ambiguous_with),
+                "refs": joined(o.refs),
+                "registry_hash": registry.hash,
+            }
+        )
+    return rows
+
+
 def merge(files: Iterable[RegistryFile], names: Iterable[str] = ()) -> Registry:
     outlets: dict[str, Outlet] = {}
     classes: dict[str, SourceClass] = {}
@@ -429,8 +463,9 @@ def _matching_data() -> dict[str, Any]:
 
 
 @functools.cache
-def _descriptor_pattern() -> re.Pattern[str]:
-    """One leading descriptor with its country words: "quotidien libanais ", "agence de presse "."""
+def _descriptor_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A leading descriptor ("quotidien ", "agence de presse "), and the country words
+    and "de" that may follow it ("libanais ", "de ")."""
     data = _matching_data()
     words = sorted({unaccented(w.lower()) for w in data["descriptors"]}, key=len, reverse=True)
     adjectives = sorted(
@@ -438,10 +473,15 @@ def _descriptor_pattern() -> re.Pattern[str]:
     )
     desc = "|".join(re.escape(w) for w in words)
     adj = "|".join(re.escape(w) for w in adjectives)
-    return re.compile(rf"^(?:{desc})\s+(?:(?:{adj})\s+)*(?:(?:de|d'|du)\s+)?")
+    return (
+        re.compile(rf"^(?:{desc})\s+"),
+        re.compile(rf"^(?:(?:{adj})\s+)*(?:(?:de|d'|du)\s+)?"),
+    )
 
 
-_LEADING_ARTICLE = re.compile(r"^(?:le|la|les|l'|du|de la|des|de l'|d'|the)\s*")
+_LEADING_ARTICLE = re.compile(
+    r"^(?:le|la|les|l'|du|de la|des|de l'|d'|the|notre|nos|son|sa|ses|leur|leurs|our|its)\s*"
+)
 
 
 def normalize(text: str) -> str:
@@ -455,18 +495,26 @@ def normalize(text: str) -> str:
 
 
 def without_descriptors(text: str) -> list[str]:
-    """The mention with its leading descriptors taken off one at a time:
-    "le quotidien libanais Assafir" → ["quotidien libanais assafir", "assafir"]."""
+    """The mention with its leading descriptors taken off one at a time, country words
+    kept at first (they may be part of the name: "la chaîne France 24"):
+    "le quotidien libanais Assafir" → ["quotidien libanais assafir", "libanais assafir",
+    "assafir"]."""
+    descriptor, qualifiers = _descriptor_patterns()
     s = unaccented(text.translate(_APOSTROPHES)).casefold().strip()
     s = _PARENS.sub(" ", s)
     out = [normalize(s)]
+    last = s.rsplit(" ", 1)
+    if len(last) == 2 and descriptor.match(last[1] + " "):
+        out.append(normalize(last[0]))  # "Al-Mayadeen TV"
     while True:
         s = _LEADING_ARTICLE.sub("", s)
-        stripped = _descriptor_pattern().sub("", s, count=1)
+        stripped = descriptor.sub("", s, count=1)
         if stripped == s or not stripped.strip():
             return [k for k in dict.fromkeys(out) if k]
-        s = stripped
-        out.append(normalize(s))
+        out.append(normalize(stripped))
+        s = qualifiers.sub("", stripped, count=1)
+        if s.strip():
+            out.append(normalize(s))
 
 
 def country_context(text: str) -> set[str]:
@@ -480,6 +528,17 @@ def country_context(text: str) -> set[str]:
     }
 
 
+def _capitalized_tails(mention: str) -> list[str]:
+    """The name at the end of a description: "la chaîne du Hezbollah Al-Manar" → "Al-Manar"."""
+    words = mention.split()
+    return [normalize(" ".join(words[k:])) for k in range(1, len(words)) if words[k][:1].isupper()]
+
+
+def _looks_like_a_name(text: str) -> bool:
+    """A transliterated name keeps its shape in lower case: "al-akhbar", "i24news"."""
+    return bool(_ARTICLE_VARIANTS.search(text.casefold())) or any(c.isdigit() for c in text)
+
+
 @dataclass(frozen=True)
 class Match:
     outlet: str | None
@@ -491,6 +550,19 @@ class Match:
 
 FUZZY_THRESHOLD = 88.0
 MIN_FUZZY_LENGTH = 5
+SKELETON_THRESHOLD = 70.0
+MIN_SKELETON = 3
+
+
+def skeleton(key: str) -> str:
+    """The consonants of a transliterated name, doubled letters once: "mayadeen" and
+    "mayadine" → "mydn"."""
+    out: list[str] = []
+    for k, ch in enumerate(key.replace(" ", "")):
+        if (k and ch in "aeiouy") or (out and out[-1] == ch):
+            continue
+        out.append(ch)
+    return "".join(out)
 
 
 class Matcher:
@@ -499,6 +571,7 @@ class Matcher:
         self.exact: dict[str, set[str]] = {}
         self.normalized: dict[str, set[str]] = {}
         self.names: dict[str, str] = {}
+        self.skeletons: dict[str, set[str]] = {}
         for o in registry.outlets.values():
             for name in o.names:
                 self.exact.setdefault(name.strip(), set()).add(o.id)
@@ -506,7 +579,10 @@ class Matcher:
                 if key:
                     self.normalized.setdefault(key, set()).add(o.id)
                     self.names.setdefault(key, name)
-        self._keys = list(self.normalized)
+        for key in self.normalized:
+            if len(skeleton(key)) >= MIN_SKELETON:
+                self.skeletons.setdefault(skeleton(key), set()).add(key)
+        self._fuzzy_keys = [k for k in self.normalized if len(k) >= MIN_FUZZY_LENGTH]
 
     def match(self, mention: str, context: Iterable[str] = ()) -> Match:
         """The outlet a mention names, and how it was found; ambiguity is settled by the
@@ -519,28 +595,41 @@ class Matcher:
         if mention in self.exact:
             return self._decide(self.exact[mention], "exact", 100.0, countries, mention)
         keys = without_descriptors(mention)
-        if not any(
-            c.isupper() or (not c.isascii() and c.isalpha() and not c.islower()) for c in mention
-        ) and (len(keys[-1].split()) < 3 if keys else True):
-            return Match(None, "none")  # a short common noun: "la presse" is not La Presse
-        for key in keys:
+        if not keys:
+            return Match(None, "none")
+        if not any(c.isupper() or (c.isalpha() and not c.isascii()) for c in mention) and (
+            len(keys[-1].split()) < 2 and not _looks_like_a_name(mention)
+        ):
+            return Match(None, "none")  # a lower-case common noun: "la presse" is not La Presse
+        name_key = keys[-1]
+        for key in [*keys, *_capitalized_tails(mention)]:
             if key in self.normalized:
                 name = self.names[key]
                 method = "alias" if mention.casefold() == name.casefold() else "normalized"
                 return self._decide(self.normalized[key], method, 100.0, countries, name)
-        key = keys[-1] if keys else ""
         for acronym in _PARENS.findall(mention):
             akey = normalize(acronym)
             if akey in self.normalized:
                 return self._decide(self.normalized[akey], "acronym", 100.0, countries, acronym)
+        return self._fuzzy(name_key, countries)
+
+    def _fuzzy(self, key: str, countries: frozenset[str]) -> Match:
+        """Transliterations: close spelling ("Asafir"), or the same consonants with other
+        vowels ("Al-Mayadine" for "Al-Mayadeen")."""
         if len(key) < MIN_FUZZY_LENGTH:
             return Match(None, "none")
         from rapidfuzz import fuzz, process
 
-        best = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
-        if best is None:
-            return Match(None, "none")
-        found, score, _ = best
+        best = process.extractOne(
+            key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD
+        )
+        if best is not None:
+            found, score = best[0], float(best[1])
+        else:
+            scored = [(fuzz.ratio(key, k), k) for k in self.skeletons.get(skeleton(key), ())]
+            if not scored or max(scored)[0] < SKELETON_THRESHOLD:
+                return Match(None, "none")
+            score, found = max(scored)
         return self._decide(
             self.normalized[found], "fuzzy", float(score), countries, self.names[found]
         )

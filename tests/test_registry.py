@@ -106,3 +106,52 @@ def test_later_registries_win_by_id_and_can_retire(tmp_path: Path) -> None:
 def test_matching(mention: str, outlet: str | None, context: tuple[str, ...]) -> None:
     matcher = load_registry(use_user_file=False).matcher
     assert matcher.match(mention, context).outlet == outlet
+
+
+def _cases() -> list[tuple[str, str | None, tuple[str, ...]]]:
+    rows = []
+    path = Path(__file__).parent / "data" / "matching_cases.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        mention, expected, context = line.split("\t")
+        rows.append(
+            (
+                mention,
+                None if expected == "-" else expected,
+                tuple(filter(None, context.split(","))),
+            )
+        )
+    return rows
+
+
+CASES = _cases()
+
+
+def test_the_matching_table_is_large_and_has_negatives() -> None:
+    assert len(CASES) >= 100
+    assert sum(expected is None for _, expected, _ in CASES) >= 20
+
+
+@pytest.mark.parametrize(("mention", "outlet", "context"), CASES)
+def test_matching_table(mention: str, outlet: str | None, context: tuple[str, ...]) -> None:
+    matcher = load_registry(use_user_file=False).matcher
+    assert matcher.match(mention, context).outlet == outlet
+
+
+def test_matches_say_how_they_were_found() -> None:
+    matcher = load_registry(use_user_file=False).matcher
+    assert matcher.match("Reuters").method == "exact"
+    assert matcher.match("le quotidien libanais Assafir").method == "normalized"
+    fuzzy = matcher.match("Al-Mayadine")
+    assert (fuzzy.outlet, fuzzy.method) == ("al-mayadeen", "fuzzy")
+    assert 70 <= fuzzy.score < 100
+    ambiguous = matcher.match("Al-Akhbar")
+    assert ambiguous.method == "ambiguous"
+    assert set(ambiguous.candidates) == {"al-akhbar-lb", "al-akhbar-eg"}
+
+
+def test_registry_hash_changes_with_content(tmp_path: Path) -> None:
+    a = merge([load_file(write(tmp_path, GOOD))])
+    b = merge([load_file(write(tmp_path, GOOD.replace("country: LB", "country: SY"), "b.yaml"))])
+    assert a.hash != b.hash
