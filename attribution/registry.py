@@ -519,13 +519,17 @@ def without_descriptors(text: str) -> list[str]:
 
 def country_context(text: str) -> set[str]:
     """Countries named by adjectives or names in a text ("le quotidien libanais" → LB)."""
-    words = _matching_data()["country_words"]
-    folded = unaccented(text.casefold())
-    return {
-        code
-        for word, code in words.items()
-        if re.search(rf"\b{re.escape(unaccented(word.lower()))}\b", folded)
+    pattern, codes = _country_pattern()
+    return {codes[m] for m in pattern.findall(unaccented(text.casefold()))}
+
+
+@functools.cache
+def _country_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    codes = {
+        unaccented(word.lower()): code for word, code in _matching_data()["country_words"].items()
     }
+    words = sorted(codes, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b"), codes
 
 
 def _capitalized_tails(mention: str) -> list[str]:
@@ -611,6 +615,8 @@ class Matcher:
             akey = normalize(acronym)
             if akey in self.normalized:
                 return self._decide(self.normalized[akey], "acronym", 100.0, countries, acronym)
+        if not any(c.isupper() or (c.isalpha() and not c.isascii()) for c in mention):
+            return Match(None, "none")  # spelling is only guessed for proper names
         return self._fuzzy(name_key, countries)
 
     def _fuzzy(self, key: str, countries: frozenset[str]) -> Match:

@@ -120,6 +120,7 @@ _WordsLoader.add_implicit_resolver(
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def unaccented(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
