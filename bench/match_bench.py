@@ -51,9 +51,8 @@ def mentions(registry: Registry, rng: random.Random) -> list[str]:
             k = rng.randrange(len(name))
             out.append(name[:k] + rng.choice("aeiou") + name[k + 1 :])
         else:
-            out.append(
-                f"{rng.choice(['un responsable', 'des sources', 'le ministre'])} {rng.randint(1, 10**6)}"
-            )
+            who = rng.choice(["un responsable", "des sources", "le ministre"])
+            out.append(f"{who} {rng.randint(1, 10**6)}")
     return out
 
 
