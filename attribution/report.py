@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from rich.console import Console
 from rich.table import Table
 
@@ -13,7 +15,7 @@ def _pct(value: float | None) -> str:
 
 
 def print_evaluation(title: str, report: Report, console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or Console(width=None if sys.stdout.isatty() else 110)
     o = report.overall
     head = Table(title=title, show_header=True)
     for name in ("gold", "predicted", "matched", "precision", "recall", "F1"):
