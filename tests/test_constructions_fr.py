@@ -26,32 +26,7 @@ EXPECTED: dict[str, list[dict[str, Any]]] = json.loads(
 )
 
 # Labels whose expectation the extractor does not meet yet: what it gets wrong.
-KNOWN_FAILURES: dict[str, str] = {
-    "citant": (
-        "cue is the speech verb 'a affirmé' (type verb), not the relay participle 'citant'"
-        " (type relay); source, via and claim are right"
-    ),
-    "cite_par": (
-        "cue is 'Selon' (type preposition), not the relay participle 'citées par'"
-        " (type relay); source, via and claim are right"
-    ),
-    "rapporte": (
-        "cue type of '…, rapporte le quotidien X' is verb, not relay"
-        " (CueType.RELAY is never emitted)"
-    ),
-    "de_source": (
-        "'De source militaire, on indique que P': the claim keeps the speech frame"
-        " 'on indique que' instead of being P"
-    ),
-    "nominal": (
-        "'l'annonce par X du lancement de …': the claim keeps the case marker 'du'"
-        " of the content complement"
-    ),
-    "social_media": (
-        "'Sur les réseaux sociaux, …' gives no attribution: the rule looks up the head lemma"
-        " 'réseau', while the lexicon only lists the phrase 'réseaux sociaux'"
-    ),
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def construction(label: str) -> Parse:

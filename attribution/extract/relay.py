@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from attribution.extract.rules import Finding, lower
 from attribution.lexicon import Lexicon
-from attribution.model import Parse, Token
+from attribution.model import CueType, Parse, Token
 
 WINDOW = 8
 
@@ -44,6 +44,7 @@ def _citing(parse: Parse, f: Finding, citing: Token) -> None:
     if cited is None or cited.i == f.source.i:
         return
     f.via, f.source = f.source, cited
+    f.cue_type = CueType.RELAY
     f.constructions += ["nested_relay", "citant"]
 
 
@@ -59,6 +60,7 @@ def _cited_by(parse: Parse, lex: Lexicon, f: Finding, cited_tok: Token) -> None:
     if cited is None or f.source.i not in (cited.i, agent.i):
         return
     f.source, f.via = cited, agent
+    f.cue_type = CueType.RELAY
     f.constructions += ["nested_relay", "cite_par"]
 
 
@@ -77,6 +79,7 @@ def _sources_of(parse: Parse, lex: Lexicon, f: Finding) -> None:
             and names_outlet
         ):
             f.via = c
+            f.cue_type = CueType.RELAY
             f.constructions += ["nested_relay"]
             return
 

@@ -162,13 +162,18 @@ def prepositional(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Findin
 
 def _claim_of_clause(parse: Parse, lex: Lexicon, clause: Token, phrase: list[Token]) -> list[Token]:
     """The claim a cue phrase modifies: the clause without the phrase or, when the clause
-    is itself a speech tag ("…, a-t-on appris de source policière"), what the tag reports."""
+    is itself a speech verb ("…, a-t-on appris de source policière", "De source militaire,
+    on indique que …"), what that verb reports."""
     lemma = speech_lemma(clause, lex)
     if lemma is not None:
         aux = [c for c in parse.children(clause.i) if c.rel == "aux" and c.i < clause.i]
-        tagged = _inverted_claim(parse, lex, clause, subject_of(parse, lex, clause), [*aux, clause])
+        subject = subject_of(parse, lex, clause)
+        tagged = _inverted_claim(parse, lex, clause, subject, [*aux, clause])
         if tagged:
             return tagged
+        reported, _, _ = _verb_claim(parse, lex, clause, lemma, subject)
+        if reported:
+            return reported
     return claim_tokens(parse, clause, phrase)
 
 
@@ -759,7 +764,7 @@ def nominal(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
             content = _content_after_agent(parse, lex, tok, agent)
         if content is None:
             continue
-        claim = claim_tokens(parse, content, [])
+        claim = _without_leading_case(parse, claim_tokens(parse, content, []))
         yield Finding(
             sent.index,
             [tok],
@@ -771,6 +776,16 @@ def nominal(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
             0.75,
             constructions=["nominal"],
         )
+
+
+def _without_leading_case(parse: Parse, toks: list[Token]) -> list[Token]:
+    """ "du lancement de …" → "lancement de …": the preposition belongs to the cue noun
+    (with the article fused into it: "du" = "de le")."""
+    dropped: set[tuple[int, int]] = set()
+    while toks and (toks[0].rel == "case" or (toks[0].start, toks[0].end) in dropped):
+        dropped.add((toks[0].start, toks[0].end))
+        toks = toks[1:]
+    return toks
 
 
 def _content_after_agent(parse: Parse, lex: Lexicon, noun: Token, agent: Token) -> Token | None:
@@ -845,10 +860,18 @@ def hearsay(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
 # --- social media as a place: "Sur les réseaux sociaux, des vidéos montrent …" -------
 
 
+def _names_social_media(parse: Parse, tok: Token, words: frozenset[str]) -> bool:
+    """ "X", "Telegram", "les réseaux sociaux": a word or phrase of the social-media list."""
+    if tok.lemma.lower() in words or lower(tok) in words:
+        return True
+    text = " ".join(lower(t) for t in mention_tokens(parse, tok))
+    return any(" " in w and w in text for w in words)
+
+
 def social_media(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
     words = lex.source_kinds.get("social_media", frozenset())
     for tok in parse.sentence_tokens(sent):
-        if tok.rel not in ("obl", "nmod") or tok.lemma.lower() not in words:
+        if tok.rel not in ("obl", "nmod") or not _names_social_media(parse, tok, words):
             continue
         cases = [
             c

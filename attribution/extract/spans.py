@@ -115,7 +115,8 @@ def description_tokens(parse: Parse, head: Token, words: frozenset[str]) -> list
         described = child.rel in ("acl", "appos", "amod", "nmod") and (
             child.lemma.lower() in words or child.text.lower() in words
         )
-        if described or (child.rel == "appos" and _after_comma(parse, head, child)):
+        name = child.rel == "appos" and child.upos == "PROPN"  # part of the mention
+        if described or (child.rel == "appos" and _after_comma(parse, head, child) and not name):
             toks = [t for t in parse.subtree(child) if t.sent == head.sent]
             return trim(toks)
     return []
