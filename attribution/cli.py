@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections import Counter
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -66,9 +67,15 @@ def annotate(
     publisher: Annotated[
         str | None, typer.Option(help="Registry id of the publisher, when the file does not say.")
     ] = None,
+    db: Annotated[Path, typer.Option(help="Store the annotations in this SQLite file.")] = Path(
+        "attribution.db"
+    ),
+    store: Annotated[
+        bool, typer.Option("--store/--no-store", help="Store in --db (default), or only print.")
+    ] = True,
     registry: RegistryOption = None,
 ) -> None:
-    """Find every attribution in the articles and print one record per attribution."""
+    """Find every attribution in the articles, store them, and print one record each."""
     from attribution.ingest import read_articles
     from attribution.output import records, render_table, write_csv, write_jsonl
     from attribution.pipeline import AnnotatedArticle, Annotator
@@ -77,11 +84,18 @@ def annotate(
         raise AttributionError(f"--lang must be fr or en, not {lang!r}")
     annotator = Annotator(_registry(registry), backend.value)
     failures = 0
+    saved: Counter[str] = Counter()
+    vanished: list[str] = []
+    database = _open_store(db) if store else None
 
     def rows() -> Any:
         nonlocal failures
         for item in annotator.annotate(read_articles(paths, lang=lang, publisher=publisher)):
             if isinstance(item, AnnotatedArticle):
+                if database is not None:
+                    result = database.save(item)
+                    saved[result.status] += 1
+                    vanished.extend(f"{result.article}: {v}" for v in result.vanished)
                 yield from records(item)
             else:
                 failures += 1
@@ -98,6 +112,13 @@ def annotate(
     finally:
         if output:
             out.close()
+        if database is not None:
+            database.close()
+    if database is not None:
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(saved.items())) or "nothing"
+        typer.echo(f"{db}: {summary}", err=True)
+        for line in vanished:
+            typer.echo(f"{db}: gone from the new text, reviews kept: {line}", err=True)
     if failures:
         raise typer.Exit(1)
 
@@ -242,6 +263,105 @@ def registry_export(
     with output.open("w", encoding="utf-8", newline="") as out:
         write_csv(rows, out, fields)
     typer.echo(f"{len(rows)} outlets written to {output}", err=True)
+
+
+@app.command()
+def export(
+    claims: Annotated[
+        Path | None, typer.Option(help="Write one row per attribution (.csv or .jsonl).")
+    ] = None,
+    sources: Annotated[
+        Path | None, typer.Option(help="Write one row per (article, source) (.csv).")
+    ] = None,
+    db: Annotated[Path, typer.Option(help="The SQLite store.")] = Path("attribution.db"),
+    status: Annotated[
+        str | None, typer.Option(help="confirmed, pending, rejected or flagged.")
+    ] = None,
+    outlet: Annotated[
+        str | None, typer.Option(help="Only claims of (or relayed by) this outlet id.")
+    ] = None,
+    article: Annotated[str | None, typer.Option(help="Only this article id.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only articles annotated since (ISO date).")
+    ] = None,
+    excel: Annotated[bool, typer.Option(help="UTF-8 with BOM, for spreadsheet programs.")] = False,
+    registry: RegistryOption = None,
+) -> None:
+    """Claim and source tables from the store (columns: see the README)."""
+    from attribution.export import claims_frame, sources_frame, write_table
+    from attribution.store import STATUSES
+
+    if status is not None and status not in STATUSES:
+        raise AttributionError(f"--status must be one of {', '.join(STATUSES)}")
+    if claims is None and sources is None:
+        raise AttributionError("say what to export: --claims FILE and/or --sources FILE")
+    with _open_store(db, create=False) as database:
+        frame = claims_frame(
+            database,
+            _registry(registry),
+            status=status,
+            outlet=outlet,
+            article=article,
+            since=since,
+        )
+    if claims is not None:
+        n = write_table(frame, claims, excel=excel)
+        typer.echo(f"{claims}: {n} attributions", err=True)
+    if sources is not None:
+        n = write_table(sources_frame(frame), sources, excel=excel)
+        typer.echo(f"{sources}: {n} (article, source) rows", err=True)
+
+
+class AuditFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def audit(
+    db: Annotated[Path, typer.Option(help="The SQLite store.")] = Path("attribution.db"),
+    article: Annotated[
+        str | None, typer.Option(help="Only this article (and the corpus row).")
+    ] = None,
+    format: Annotated[AuditFormat, typer.Option("--format", "-f")] = AuditFormat.table,
+    plot: Annotated[Path | None, typer.Option(help="Draw the outlet mix to this PNG.")] = None,
+    registry: RegistryOption = None,
+) -> None:
+    """The outlet mix of each article, each publisher and the corpus, with flags."""
+    import json
+
+    from attribution.audit import audit as run_audit
+    from attribution.audit import plot_outlet_mix
+    from attribution.export import claims_frame
+
+    reg = _registry(registry)
+    with _open_store(db, create=False) as database:
+        frame = claims_frame(database, reg, article=article)
+        articles = [a for a in database.articles() if article is None or a["id"] == article]
+    if article is not None and not articles:
+        raise AttributionError(f"{db}: no article {article!r}")
+    rows = run_audit(frame, articles, reg)
+    if format is AuditFormat.json:
+        typer.echo(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=2))
+    elif format is AuditFormat.csv:
+        from attribution.output import write_csv
+
+        flat = [r.flat() for r in rows]
+        write_csv(flat, sys.stdout, tuple(flat[0]))
+    else:
+        from attribution.report import print_audit
+
+        print_audit(rows)
+    if plot is not None:
+        plot_outlet_mix(frame, str(plot))
+        typer.echo(f"{plot}: outlet mix drawn", err=True)
+
+
+def _open_store(path: Path, create: bool = True) -> Any:
+    from attribution.store import Store
+
+    return Store(path, create=create)
 
 
 @app.command()

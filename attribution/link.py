@@ -104,11 +104,11 @@ def _match_name(
     end = name.end
     for _ in range(MAX_EXTRA_WORDS):
         m = _NEXT_WORDS.match(text, end)
-        if m is None or "\n" in m.group(0):
-            return None
+        if m is None or "\n" in m.group(0) or not m.group(1)[:1].isupper():
+            return None  # a name goes on with capitalised words only
         end = m.end()
         wider = Span(name.start, end, text[name.start : end])
-        outlet = matcher.match(wider.text, countries).outlet
-        if outlet is not None:
-            return outlet, wider
+        found = matcher.match(wider.text, countries)
+        if found.outlet is not None and found.method != "fuzzy":
+            return found.outlet, wider
     return None

@@ -23,6 +23,27 @@ class AnnotatedArticle:
     backend: str
     registry_hash: str
 
+    def sentence_stats(self) -> tuple[int, int, int]:
+        """Sentences; those that state something (a finite verb, not a question); and
+        those of them that no attribution touches (no cue or claim in them)."""
+        touched: set[int] = set()
+        for a in self.attributions:
+            touched.add(a.sentence)
+            for sent in self.parse.sentences:
+                if sent.start < a.claim.end and a.claim.start < sent.end:
+                    touched.add(sent.index)
+        factual = [
+            s
+            for s in self.parse.sentences
+            if not self.parse.text[s.start : s.end].rstrip().endswith("?")
+            and any(
+                t.upos in ("VERB", "AUX") and t.feat("VerbForm") == "Fin"
+                for t in self.parse.sentence_tokens(s)
+            )
+        ]
+        unattributed = [s for s in factual if s.index not in touched]
+        return len(self.parse.sentences), len(factual), len(unattributed)
+
     def sentence_text(self, index: int) -> str:
         sent = self.parse.sentences[index]
         return self.parse.text[sent.start : sent.end]

@@ -586,7 +586,10 @@ class Matcher:
         for key in self.normalized:
             if len(skeleton(key)) >= MIN_SKELETON:
                 self.skeletons.setdefault(skeleton(key), set()).add(key)
-        self._fuzzy_keys = [k for k in self.normalized if len(k) >= MIN_FUZZY_LENGTH]
+        # spellings are guessed for names, not for descriptions ("ministère de la santé …")
+        self._fuzzy_keys = [
+            k for k in self.normalized if len(k) >= MIN_FUZZY_LENGTH and len(k.split()) <= 3
+        ]
 
     def match(self, mention: str, context: Iterable[str] = ()) -> Match:
         """The outlet a mention names, and how it was found; ambiguity is settled by the
@@ -622,7 +625,7 @@ class Matcher:
     def _fuzzy(self, key: str, countries: frozenset[str]) -> Match:
         """Transliterations: close spelling ("Asafir"), or the same consonants with other
         vowels ("Al-Mayadine" for "Al-Mayadeen")."""
-        if len(key) < MIN_FUZZY_LENGTH:
+        if len(key) < MIN_FUZZY_LENGTH or len(key.split()) > 3:
             return Match(None, "none")
         from rapidfuzz import fuzz, process
 

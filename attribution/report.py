@@ -7,6 +7,7 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
+from attribution.audit import AuditRow
 from attribution.evaluate import Report, Tally, error_summary
 
 
@@ -55,3 +56,38 @@ def _accuracies(t: Tally) -> tuple[str, str, str, str, str, str]:
         _pct(t.ratio("resolved")),
         _pct(t.claim_overlap / t.matched if t.matched else None),
     )
+
+
+def print_audit(rows: list[AuditRow], console: Console | None = None) -> None:
+    console = console or Console(width=None if sys.stdout.isatty() else 140)
+    table = Table(title="outlet mix", show_lines=False)
+    for name in (
+        "scope",
+        "name",
+        "claims",
+        "unattributed",
+        "anonymous",
+        "self",
+        "outlets",
+        "independent",
+        "HHI",
+        "state-aff.",
+    ):
+        table.add_column(name, overflow="fold")
+    for r in rows:
+        table.add_row(
+            r.scope,
+            r.name,
+            str(r.attributions),
+            _pct(r.unattributed_share),
+            _pct(r.anonymous_share),
+            _pct(r.self_citation_share),
+            str(r.outlets),
+            str(r.independent_outlets),
+            _pct(r.hhi),
+            _pct(r.state_affiliated_share),
+        )
+    console.print(table)
+    for r in rows:
+        for flag in r.flags:
+            console.print(f"[bold]{r.scope} {r.name}[/bold]: {flag}")

@@ -1,0 +1,221 @@
+"""The outlet-mix audit: who an article (a publisher, a corpus) lets speak, and how much.
+
+Built on the claims table (`export.claims_frame`); rejected attributions do not count.
+A relayed source counts under the outlet that relays it, so that three claims "citées
+par le journal X" make one outlet, not three sources: that is the independence count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from attribution.registry import Registry
+
+ANONYMOUS_SHARE_FLAG = 0.5
+DOMINANT_SHARE_FLAG = 0.5
+STATE_SHARE_FLAG = 0.5
+
+
+@dataclass
+class AuditRow:
+    scope: str  # "article", "publisher" or "corpus"
+    name: str
+    articles: int
+    attributions: int
+    sentences: int
+    factual_sentences: int
+    unattributed_share: float | None
+    kinds: dict[str, int]
+    anonymous_share: float | None
+    self_citation_share: float | None
+    outlets: int
+    independent_outlets: int
+    hhi: float | None
+    outlet_types: dict[str, int]
+    outlet_countries: dict[str, int]
+    outlet_alignments: dict[str, int]
+    outlet_reliability: dict[str, int]
+    state_affiliated_share: float | None
+    unknown_sources: list[str]
+    flags: list[str] = field(default_factory=list)
+
+    def flat(self) -> dict[str, Any]:
+        """One CSV row: counts as "key=n; key=n", lists joined."""
+
+        def pairs(d: dict[str, int]) -> str:
+            return "; ".join(f"{k}={v}" for k, v in sorted(d.items(), key=lambda kv: -kv[1]))
+
+        row = {k: v for k, v in self.__dict__.items() if not isinstance(v, dict | list)}
+        for name in (
+            "kinds",
+            "outlet_types",
+            "outlet_countries",
+            "outlet_alignments",
+            "outlet_reliability",
+        ):
+            row[name] = pairs(getattr(self, name))
+        row["unknown_sources"] = " | ".join(self.unknown_sources)
+        row["flags"] = " | ".join(self.flags)
+        return row
+
+
+def audit(
+    claims: pd.DataFrame, articles: list[dict[str, Any]], registry: Registry
+) -> list[AuditRow]:
+    """Rows for each article, each publisher and the whole corpus."""
+    kept = claims[claims["review_status"] != "rejected"] if not claims.empty else claims
+    by_id = {a["id"]: a for a in articles}
+    rows = [
+        _row(
+            "article",
+            a["id"],
+            kept[kept["article"] == a["id"]] if not kept.empty else kept,
+            [a],
+            registry,
+        )
+        for a in articles
+    ]
+    publishers = sorted({a["publisher"] for a in articles if a["publisher"]})
+    for p in publishers:
+        ids = [a["id"] for a in articles if a["publisher"] == p]
+        part = kept[kept["article"].isin(ids)] if not kept.empty else kept
+        rows.append(_row("publisher", p, part, [by_id[i] for i in ids], registry))
+    rows.append(_row("corpus", "all articles", kept, articles, registry))
+    return rows
+
+
+def _row(
+    scope: str, name: str, claims: pd.DataFrame, articles: list[dict[str, Any]], registry: Registry
+) -> AuditRow:
+    n = len(claims)
+    sentences = sum(a["sentences"] for a in articles)
+    factual = sum(a["factual_sentences"] for a in articles)
+    unattributed = sum(a["unattributed_sentences"] for a in articles)
+    kinds = Counter(claims["source_kind"]) if n else Counter()
+    # the outlet that stands behind each claim: the relay if any, else the source's outlet
+    roots = (
+        [
+            v if isinstance(v, str) else o
+            for o, v in zip(claims["outlet"], claims["via"], strict=True)
+        ]
+        if n
+        else []
+    )
+    roots = [r for r in roots if isinstance(r, str)]
+    outlets_cited = {o for o in claims["outlet"] if isinstance(o, str)} if n else set()
+    outlets_all = outlets_cited | set(roots)
+    counts = Counter(roots)
+    total = sum(counts.values())
+    hhi = sum((c / total) ** 2 for c in counts.values()) if total else None
+    known = [registry.outlets[o] for o in outlets_all if o in registry.outlets]
+    types: Counter[str] = Counter(o.type for o in known)
+    countries = Counter(o.country or "?" for o in known)
+    alignments = Counter(o.alignment.axis for o in known if o.alignment)
+    reliability: Counter[str] = Counter(o.reliability.level for o in known)
+    state = sum(counts[o.id] for o in known if o.state_affiliated and o.id in counts)
+    named = (
+        claims[claims["source_kind"].isin(["outlet", "organization", "armed_group"])]
+        if n
+        else claims
+    )
+    unknown = sorted(
+        {
+            str(s)
+            for s, o in zip(named["claimant"], named["outlet"], strict=True)
+            if not isinstance(o, str) and isinstance(s, str) and _names_someone(s)
+        }
+    )
+    row = AuditRow(
+        scope=scope,
+        name=name,
+        articles=len(articles),
+        attributions=n,
+        sentences=sentences,
+        factual_sentences=factual,
+        unattributed_share=round(unattributed / factual, 3) if factual else None,
+        kinds=dict(kinds),
+        anonymous_share=round(kinds.get("anonymous", 0) / n, 3) if n else None,
+        self_citation_share=round(kinds.get("publisher_self", 0) / n, 3) if n else None,
+        outlets=len(outlets_all),
+        independent_outlets=len(counts),
+        hhi=round(hhi, 3) if hhi is not None else None,
+        outlet_types=dict(types),
+        outlet_countries=dict(countries),
+        outlet_alignments=dict(alignments),
+        outlet_reliability=dict(reliability),
+        state_affiliated_share=round(state / total, 3) if total else None,
+        unknown_sources=unknown,
+    )
+    row.flags = _flags(row, claims)
+    return row
+
+
+def _names_someone(mention: str) -> bool:
+    """ "le collectif Ultras Seine 92" names someone; "Le ministère" does not."""
+    return any(w[:1].isupper() for w in mention.split()[1:]) or mention.isupper()
+
+
+def _flags(row: AuditRow, claims: pd.DataFrame) -> list[str]:
+    flags = []
+    n = row.attributions
+    if n == 0:
+        if row.factual_sentences:
+            flags.append("no attributed claim: every statement is the article's own")
+        return flags
+    if (
+        row.outlets >= 2
+        and len(row.outlet_alignments) == 1
+        and sum(row.outlet_alignments.values()) == row.outlets
+    ):
+        flags.append(f"all cited outlets share one alignment: {next(iter(row.outlet_alignments))}")
+    sources = Counter(s for s in claims["claimant"] if isinstance(s, str))
+    if n >= 3 and sources:
+        top, count = sources.most_common(1)[0]
+        if count / n > DOMINANT_SHARE_FLAG:
+            flags.append(f"one source carries more than half of the claims: {top} ({count}/{n})")
+    backed = sum(
+        isinstance(o, str) or isinstance(v, str)
+        for o, v in zip(claims["outlet"], claims["via"], strict=True)
+    )
+    if backed >= 2 and row.independent_outlets == 1:
+        flags.append(
+            "no independent confirmation: every outlet-backed claim goes back to one outlet"
+        )
+    if row.anonymous_share is not None and row.anonymous_share > ANONYMOUS_SHARE_FLAG:
+        flags.append(f"{row.anonymous_share:.0%} of the claims rest on anonymous sources")
+    if row.state_affiliated_share is not None and row.state_affiliated_share > STATE_SHARE_FLAG:
+        share = f"{row.state_affiliated_share:.0%}"
+        flags.append(f"{share} of outlet-backed claims come from state-affiliated outlets")
+    if row.unknown_sources:
+        flags.append(f"source not in the registry: {', '.join(row.unknown_sources[:5])}")
+    return flags
+
+
+def plot_outlet_mix(claims: pd.DataFrame, path: str) -> None:
+    """A bar chart of the claims behind each outlet (relays count for the relay)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    kept = claims[claims["review_status"] != "rejected"] if not claims.empty else claims
+    roots = Counter(
+        v if isinstance(v, str) else o
+        for o, v in zip(kept.get("outlet", []), kept.get("via", []), strict=True)
+        if isinstance(v, str) or isinstance(o, str)
+    )
+    kinds = Counter(kept.get("source_kind", []))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5))
+    names = [k for k, _ in roots.most_common(15)]
+    left.barh(names[::-1], [roots[k] for k in names][::-1], color="#4878a8")
+    left.set_title("Claims by outlet (relays count for the relay)")
+    right.bar(list(kinds), list(kinds.values()), color="#a86848")
+    right.set_title("Claims by source kind")
+    right.tick_params(axis="x", rotation=45)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

@@ -1,0 +1,534 @@
+"""The SQLite store: articles, attributions and the append-only review log.
+
+The only module with SQL. WAL mode, a busy timeout and short transactions let several
+annotate runs and reviewers share one file; a write that still meets a lock is retried.
+The review state of an attribution is derived from the log, never stored apart from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from attribution.errors import AttributionError
+from attribution.output import records
+from attribution.pipeline import AnnotatedArticle
+
+APPLICATION_ID = 0x41545452  # "ATTR": marks the file as ours (PRAGMA application_id)
+ACTIONS = (
+    "confirm",
+    "reject",
+    "flag",
+    "reassign_source",
+    "link_outlet",
+    "set_kind",
+    "edit_claim",
+    "note",
+    "undo",
+)
+Action = Literal[
+    "confirm",
+    "reject",
+    "flag",
+    "reassign_source",
+    "link_outlet",
+    "set_kind",
+    "edit_claim",
+    "note",
+    "undo",
+]
+STATUSES = ("pending", "confirmed", "rejected", "flagged")
+BUSY_TIMEOUT_S = 30.0
+RETRIES = 8
+
+# Ordered migrations: the schema version is the number of migrations applied.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        content_hash TEXT NOT NULL,
+        title TEXT, date TEXT, url TEXT, publisher TEXT, site_name TEXT, lang TEXT, path TEXT,
+        text TEXT NOT NULL,
+        sentences INTEGER NOT NULL DEFAULT 0,
+        factual_sentences INTEGER NOT NULL DEFAULT 0,
+        unattributed_sentences INTEGER NOT NULL DEFAULT 0,
+        backend TEXT, registry_hash TEXT,
+        annotated_at TEXT NOT NULL
+    );
+    CREATE TABLE attributions (
+        id TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        sentence TEXT, claim TEXT NOT NULL, claim_start INTEGER, claim_end INTEGER,
+        cue TEXT, cue_type TEXT, source TEXT, source_start INTEGER, source_end INTEGER,
+        source_kind TEXT, source_resolved TEXT, source_description TEXT,
+        outlet TEXT, via TEXT, direct_quote INTEGER NOT NULL, confidence REAL,
+        backend TEXT, registry_hash TEXT,
+        active INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX attributions_article ON attributions(article_id, position);
+    CREATE INDEX attributions_outlet ON attributions(outlet);
+    CREATE TABLE review_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        attribution_id TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        reviewer TEXT NOT NULL,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('confirm', 'reject', 'flag', 'reassign_source',
+            'link_outlet', 'set_kind', 'edit_claim', 'note', 'undo')),
+        value TEXT
+    );
+    CREATE INDEX review_log_attribution ON review_log(attribution_id, seq);
+    CREATE TRIGGER review_log_no_update BEFORE UPDATE ON review_log
+        BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+    CREATE TRIGGER review_log_no_delete BEFORE DELETE ON review_log
+        BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+    """,
+)
+
+T = TypeVar("T")
+
+
+class StoreError(AttributionError):
+    """The database cannot be used: not ours, corrupt, read-only, full, or locked too long."""
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    article: str
+    status: Literal["new", "unchanged", "updated"]
+    added: int = 0
+    vanished: tuple[str, ...] = ()  # attribution ids no longer found; their reviews are kept
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    seq: int
+    attribution_id: str
+    article_id: str
+    reviewer: str
+    at: str
+    action: str
+    value: str | None
+
+
+@dataclass
+class ReviewState:
+    status: str = "pending"
+    reviewer: str | None = None
+    reviewed_at: str | None = None
+    source: str | None = None  # a reassigned source
+    outlet: str | None = None  # a linked outlet ("" when unlinked)
+    kind: str | None = None
+    claim: tuple[int, int] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def derive_state(entries: Iterable[ReviewEntry]) -> ReviewState:
+    """The current review state: the log replayed, undone entries skipped (an undo that is
+    itself undone puts its entry back: that is a redo)."""
+    entries = list(entries)
+    undone: set[int] = set()
+    for e in reversed(entries):  # later undos decide about earlier entries
+        if e.action == "undo" and e.seq not in undone and e.value is not None:
+            undone.add(int(e.value))
+    state = ReviewState()
+    for e in entries:
+        if e.seq in undone or e.action == "undo":
+            continue
+        state.reviewer, state.reviewed_at = e.reviewer, e.at
+        if e.action == "confirm":
+            state.status = "confirmed"
+        elif e.action == "reject":
+            state.status = "rejected"
+        elif e.action == "flag":
+            state.status = "flagged"
+        elif e.action == "reassign_source":
+            state.source = e.value
+        elif e.action == "link_outlet":
+            state.outlet = e.value or ""
+        elif e.action == "set_kind":
+            state.kind = e.value
+        elif e.action == "edit_claim" and e.value:
+            start, end = (int(x) for x in e.value.split(":"))
+            state.claim = (start, end)
+        elif e.action == "note" and e.value:
+            state.notes.append(e.value)
+    return state
+
+
+class Store:
+    """One SQLite file. Use as a context manager, or call `close()`."""
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if self.path.exists():
+            _check_ours(self.path)
+        elif not create:
+            raise StoreError(f"{self.path}: no such database")
+        try:
+            self.db = sqlite3.connect(
+                str(self.path),
+                timeout=BUSY_TIMEOUT_S,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self._retry(lambda: self.db.execute("PRAGMA journal_mode = WAL"))
+            self._migrate()
+        except sqlite3.Error as err:
+            raise StoreError(_describe(self.path, err)) from None
+
+    # --- plumbing -----------------------------------------------------------------
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _retry(self, work: Callable[[], T]) -> T:
+        for attempt in range(RETRIES):
+            try:
+                return work()
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) and "busy" not in str(err):
+                    raise StoreError(_describe(self.path, err)) from None
+                time.sleep(0.05 * 2**attempt)
+            except sqlite3.Error as err:
+                raise StoreError(_describe(self.path, err)) from None
+        raise StoreError(f"{self.path}: database stayed locked; try again")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        def attempt() -> T:
+            with self._transaction() as db:
+                return work(db)
+
+        return self._retry(attempt)
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: made by a newer version of attribution (schema {version})"
+            )
+        for number in range(version, len(MIGRATIONS)):
+            script = (
+                "BEGIN IMMEDIATE;"
+                + MIGRATIONS[number]
+                + f"PRAGMA user_version = {number + 1}; COMMIT;"
+            )
+            self._retry(partial(self.db.executescript, script))
+        if version == 0:
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    # --- articles and attributions ----------------------------------------------------
+
+    def save(self, annotated: AnnotatedArticle) -> SaveResult:
+        """Store an annotated article: unchanged content is a no-op; changed content keeps
+        the reviews of attributions that survive and reports those that vanished."""
+        article = annotated.article
+        rows = [
+            {**r, "position": k, "backend": annotated.backend}
+            for k, r in enumerate(records(annotated))
+        ]
+        rows = _unique_ids(rows)
+        stats = annotated.sentence_stats()
+        now = _now()
+
+        def work(db: sqlite3.Connection) -> SaveResult:
+            old = db.execute(
+                "SELECT content_hash, registry_hash FROM articles WHERE id = ?", (article.id,)
+            ).fetchone()
+            if (
+                old is not None
+                and old["content_hash"] == article.content_hash
+                and old["registry_hash"] == annotated.registry_hash
+            ):
+                return SaveResult(article.id, "unchanged")
+            db.execute(
+                """INSERT INTO articles (id, content_hash, title, date, url, publisher, site_name,
+                       lang, path, text, sentences, factual_sentences, unattributed_sentences,
+                       backend, registry_hash, annotated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(id) DO UPDATE SET content_hash = excluded.content_hash,
+                       title = excluded.title, date = excluded.date, url = excluded.url,
+                       publisher = excluded.publisher, site_name = excluded.site_name,
+                       lang = excluded.lang, path = excluded.path, text = excluded.text,
+                       sentences = excluded.sentences,
+                       factual_sentences = excluded.factual_sentences,
+                       unattributed_sentences = excluded.unattributed_sentences,
+                       backend = excluded.backend, registry_hash = excluded.registry_hash,
+                       annotated_at = excluded.annotated_at""",
+                (
+                    article.id,
+                    article.content_hash,
+                    article.title,
+                    article.date,
+                    article.url,
+                    article.publisher,
+                    article.site_name,
+                    article.lang,
+                    article.path,
+                    article.text,
+                    *stats,
+                    annotated.backend,
+                    annotated.registry_hash,
+                    now,
+                ),
+            )
+            before = {
+                r["id"]
+                for r in db.execute(
+                    "SELECT id FROM attributions WHERE article_id = ? AND active = 1", (article.id,)
+                )
+            }
+            db.execute("UPDATE attributions SET active = 0 WHERE article_id = ?", (article.id,))
+            db.executemany(
+                """INSERT INTO attributions (id, article_id, position, sentence, claim,
+                       claim_start, claim_end, cue, cue_type, source, source_start, source_end,
+                       source_kind, source_resolved, source_description, outlet, via,
+                       direct_quote, confidence, backend, registry_hash, active)
+                   VALUES (:attribution_id, :article, :position, :sentence, :claim,
+                       :claim_start, :claim_end, :cue, :cue_type, :source, :source_start,
+                       :source_end, :source_kind, :source_resolved, :source_description, :outlet,
+                       :via, :direct_quote, :confidence, :backend, :registry_hash, 1)
+                   ON CONFLICT(id) DO UPDATE SET position = excluded.position,
+                       sentence = excluded.sentence, claim = excluded.claim,
+                       claim_start = excluded.claim_start, claim_end = excluded.claim_end,
+                       cue = excluded.cue, cue_type = excluded.cue_type,
+                       source = excluded.source, source_start = excluded.source_start,
+                       source_end = excluded.source_end, source_kind = excluded.source_kind,
+                       source_resolved = excluded.source_resolved,
+                       source_description = excluded.source_description,
+                       outlet = excluded.outlet, via = excluded.via,
+                       direct_quote = excluded.direct_quote, confidence = excluded.confidence,
+                       backend = excluded.backend, registry_hash = excluded.registry_hash,
+                       active = 1""",
+                rows,
+            )
+            now_ids = {r["attribution_id"] for r in rows}
+            status: Literal["new", "updated"] = "new" if old is None else "updated"
+            return SaveResult(
+                article.id, status, len(now_ids - before), tuple(sorted(before - now_ids))
+            )
+
+        return self._write(work)
+
+    def article_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
+
+    def articles(self) -> list[dict[str, Any]]:
+        query = """SELECT a.id, a.title, a.date, a.url, a.publisher, a.site_name, a.lang, a.path,
+                   a.sentences, a.factual_sentences, a.unattributed_sentences, a.annotated_at,
+                   a.registry_hash, COUNT(t.id) AS attributions
+                   FROM articles a LEFT JOIN attributions t ON t.article_id = a.id AND t.active = 1
+                   GROUP BY a.id ORDER BY a.id"""
+        return [dict(r) for r in self._read(query)]
+
+    def article_text(self, article_id: str) -> str | None:
+        row = self._read("SELECT text FROM articles WHERE id = ?", (article_id,))
+        return row[0]["text"] if row else None
+
+    def attributions(
+        self,
+        *,
+        article: str | None = None,
+        outlet: str | None = None,
+        status: str | None = None,
+        since: str | None = None,
+        include_vanished: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Attribution rows with their article's metadata and their current review state
+        applied (reassigned source, linked outlet, kind, claim span)."""
+        where, params = ["1 = 1"], []
+        if not include_vanished:
+            where.append("t.active = 1")
+        if article is not None:
+            where.append("t.article_id = ?")
+            params.append(article)
+        if since is not None:
+            where.append("a.annotated_at >= ?")
+            params.append(since)
+        rows = self._read(
+            f"""SELECT t.*, a.title AS article_title, a.date AS article_date,
+                   a.url AS article_url, a.publisher AS publisher, a.annotated_at
+                FROM attributions t JOIN articles a ON a.id = t.article_id
+                WHERE {" AND ".join(where)} ORDER BY t.article_id, t.position""",
+            params,
+        )
+        logs = self._logs([r["id"] for r in rows])
+        out = []
+        for r in rows:
+            row = dict(r)
+            state = derive_state(logs.get(row["id"], []))
+            row["direct_quote"] = bool(row["direct_quote"])
+            row["review_status"] = state.status
+            row["reviewer"] = state.reviewer
+            row["reviewed_at"] = state.reviewed_at
+            row["note"] = " | ".join(state.notes) or None
+            if state.source is not None:
+                row["source"] = state.source
+            if state.outlet is not None:
+                row["outlet"] = state.outlet or None
+            if state.kind is not None:
+                row["source_kind"] = state.kind
+            if state.claim is not None:
+                text = self.article_text(row["article_id"]) or ""
+                row["claim_start"], row["claim_end"] = state.claim
+                row["claim"] = text[state.claim[0] : state.claim[1]]
+            if status is not None and row["review_status"] != status:
+                continue
+            if outlet is not None and outlet not in (row["outlet"], row["via"]):
+                continue
+            out.append(row)
+        return out
+
+    # --- reviews ------------------------------------------------------------------
+
+    def review(
+        self, attribution_id: str, action: Action, reviewer: str, value: str | None = None
+    ) -> int:
+        """Append one decision to the log, committed before this returns; its sequence number."""
+        if action not in ACTIONS:
+            raise StoreError(f"unknown review action {action!r}")
+        if action == "edit_claim" and (value is None or not _is_span(value)):
+            raise StoreError("edit_claim needs a value 'start:end'")
+
+        def work(db: sqlite3.Connection) -> int:
+            row = db.execute(
+                "SELECT article_id FROM attributions WHERE id = ?", (attribution_id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"no attribution {attribution_id!r} in {self.path}")
+            cur = db.execute(
+                """INSERT INTO review_log (attribution_id, article_id, reviewer, at, action, value)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                (attribution_id, row["article_id"], reviewer, _now(), action, value),
+            )
+            return int(cur.lastrowid or 0)
+
+        return self._write(work)
+
+    def undo(self, seq: int, reviewer: str) -> int:
+        """Undo one log entry (or, undoing an undo, redo it)."""
+        entry = self._read("SELECT attribution_id FROM review_log WHERE seq = ?", (seq,))
+        if not entry:
+            raise StoreError(f"no review entry {seq}")
+        return self.review(entry[0]["attribution_id"], "undo", reviewer, str(seq))
+
+    def review_log(self, attribution_id: str | None = None) -> list[ReviewEntry]:
+        if attribution_id is None:
+            rows = self._read("SELECT * FROM review_log ORDER BY seq")
+        else:
+            rows = self._read(
+                "SELECT * FROM review_log WHERE attribution_id = ? ORDER BY seq", (attribution_id,)
+            )
+        return [ReviewEntry(**dict(r)) for r in rows]
+
+    def review_state(self, attribution_id: str) -> ReviewState:
+        return derive_state(self.review_log(attribution_id))
+
+    def _logs(self, ids: Sequence[str]) -> dict[str, list[ReviewEntry]]:
+        logs: dict[str, list[ReviewEntry]] = {}
+        if not ids:
+            return logs
+        for r in self._read("SELECT * FROM review_log ORDER BY seq"):
+            logs.setdefault(r["attribution_id"], []).append(ReviewEntry(**dict(r)))
+        return logs
+
+    def _read(self, query: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        return self._retry(lambda: self.db.execute(query, params).fetchall())
+
+
+def _unique_ids(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Two identical attributions in one article get distinct, still stable, ids."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        base = row["attribution_id"]
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        if n:
+            row["attribution_id"] = hashlib.blake2b(
+                f"{base}#{n}".encode(), digest_size=8
+            ).hexdigest()
+    return rows
+
+
+def _is_span(value: str) -> bool:
+    parts = value.split(":")
+    return len(parts) == 2 and all(p.isdigit() for p in parts) and int(parts[0]) < int(parts[1])
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _check_ours(path: Path) -> None:
+    """Refuse a file that is not an attribution database, without writing to it."""
+    if path.stat().st_size == 0:
+        return
+    try:
+        with path.open("rb") as f:
+            header = f.read(100)
+    except OSError as err:
+        raise StoreError(f"{path}: cannot read: {err.strerror or err}") from None
+    if not header.startswith(b"SQLite format 3\x00"):
+        raise StoreError(f"{path}: not an SQLite database (refusing to touch it)")
+    app_id = int.from_bytes(header[68:72], "big")
+    user_version = int.from_bytes(header[60:64], "big")
+    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and user_version != 0):
+        raise StoreError(f"{path}: an SQLite database of another program (refusing to touch it)")
+    try:
+        probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master")}
+            ok = probe.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as err:
+        raise StoreError(f"{path}: corrupt database ({err}); the file was left as it is") from None
+    if ok != "ok":
+        raise StoreError(f"{path}: corrupt database ({ok}); the file was left as it is")
+    if app_id == 0 and tables:
+        raise StoreError(f"{path}: an SQLite database of another program (refusing to touch it)")
+
+
+def _describe(path: Path, err: sqlite3.Error) -> str:
+    message = str(err)
+    if "readonly" in message or "read-only" in message:
+        return f"{path}: the database is read-only; nothing was written"
+    if "full" in message:
+        return f"{path}: the disk is full; nothing was written"
+    if "not a database" in message or "malformed" in message:
+        return f"{path}: corrupt database ({message}); the file was left as it is"
+    return f"{path}: database error: {message}"
