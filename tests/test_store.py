@@ -151,7 +151,7 @@ def test_a_corrupt_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     path.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 20)
     before = digest(path)
-    with pytest.raises(StoreError, match="corrupt|another program"):
+    with pytest.raises(StoreError, match=r"corrupt|another program"):
         Store(path)
     assert digest(path) == before
 
