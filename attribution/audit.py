@@ -68,22 +68,19 @@ def audit(
 ) -> list[AuditRow]:
     """Rows for each article, each publisher and the whole corpus."""
     kept = claims[claims["review_status"] != "rejected"] if not claims.empty else claims
-    by_id = {a["id"]: a for a in articles}
+    by_article = dict(iter(kept.groupby("article", sort=False))) if not kept.empty else {}
+    empty = kept.iloc[0:0]
     rows = [
-        _row(
-            "article",
-            a["id"],
-            kept[kept["article"] == a["id"]] if not kept.empty else kept,
-            [a],
-            registry,
-        )
-        for a in articles
+        _row("article", a["id"], by_article.get(a["id"], empty), [a], registry) for a in articles
     ]
-    publishers = sorted({a["publisher"] for a in articles if a["publisher"]})
-    for p in publishers:
-        ids = [a["id"] for a in articles if a["publisher"] == p]
+    publishers: dict[str, list[dict[str, Any]]] = {}
+    for a in articles:
+        if a["publisher"]:
+            publishers.setdefault(a["publisher"], []).append(a)
+    for name, group in sorted(publishers.items()):
+        ids = {a["id"] for a in group}
         part = kept[kept["article"].isin(ids)] if not kept.empty else kept
-        rows.append(_row("publisher", p, part, [by_id[i] for i in ids], registry))
+        rows.append(_row("publisher", name, part, group, registry))
     rows.append(_row("corpus", "all articles", kept, articles, registry))
     return rows
 
