@@ -73,6 +73,7 @@ def annotate(
     store: Annotated[
         bool, typer.Option("--store/--no-store", help="Store in --db (default), or only print.")
     ] = True,
+    max_mb: Annotated[float, typer.Option(help="Refuse input files larger than this.")] = 20.0,
     registry: RegistryOption = None,
 ) -> None:
     """Find every attribution in the articles, store them, and print one record each."""
@@ -90,8 +91,16 @@ def annotate(
 
     def rows() -> Any:
         nonlocal failures
-        for item in annotator.annotate(read_articles(paths, lang=lang, publisher=publisher)):
+        articles = read_articles(
+            paths, lang=lang, publisher=publisher, max_bytes=int(max_mb * 1_000_000)
+        )
+        for item in annotator.annotate(articles):
             if isinstance(item, AnnotatedArticle):
+                if item.article.encoding not in ("utf-8", "ascii"):
+                    typer.echo(
+                        f"note: {item.article.path}: not UTF-8, read as {item.article.encoding}",
+                        err=True,
+                    )
                 if database is not None:
                     result = database.save(item)
                     saved[result.status] += 1

@@ -21,6 +21,7 @@ from attribution.errors import InputError
 from attribution.model import Article
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
+MAX_BYTES = 20_000_000  # a bigger file is not one article: say so rather than parse it for an hour
 LANGUAGES = ("fr", "en")
 MAX_TITLE_CHARS = 200
 
@@ -80,17 +81,18 @@ def read_articles(
     *,
     lang: str | None = None,
     publisher: str | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> Iterator[Article | InputError]:
     """Every article of every input, or the error that stopped one input or line."""
     for path in iter_input_files(paths):
         try:
-            for item in read_file(path):
+            for item in read_file(path, max_bytes):
                 yield item if isinstance(item, InputError) else complete(item, lang, publisher)
         except InputError as err:
             yield err
 
 
-def read_file(path: Path) -> Iterator[Article | InputError]:
+def read_file(path: Path, max_bytes: int = MAX_BYTES) -> Iterator[Article | InputError]:
     """Articles of one file (a JSONL file may also yield errors for single lines)."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -99,17 +101,26 @@ def read_file(path: Path) -> Iterator[Article | InputError]:
             f"unknown format {suffix or '(no extension)'!r}; expected one of "
             + ", ".join(SUFFIXES),
         )
-    text = decode(path, _read_bytes(path))
+    text, encoding = decode(path, _read_bytes(path, max_bytes))
     if suffix == ".jsonl":
-        yield from _read_jsonl(path, text)
+        items: Iterable[Article | InputError] = _read_jsonl(path, text)
     elif suffix in (".html", ".htm"):
-        yield _read_html(path, text)
+        items = [_read_html(path, text)]
     else:
-        yield _read_plain(path, text)
+        items = [_read_plain(path, text)]
+    for item in items:
+        yield item if isinstance(item, InputError) else replace(item, encoding=encoding)
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                path,
+                f"too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB, "
+                "raise it with --max-mb)",
+            )
         return path.read_bytes()
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
@@ -119,27 +130,69 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(path, f"cannot read: {err.strerror or err}") from None
 
 
-def decode(path: Path, data: bytes) -> str:
-    """UTF-8 (with or without BOM) or BOM-marked UTF-16, with line endings made `\\n`."""
+def decode(path: Path, data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was read with: UTF-8 (with or without BOM), UTF-16
+    (with a BOM, or recognised by its zero bytes), else the encoding charset-normalizer
+    finds most likely. Line endings become `\\n`."""
+    encoding = "utf-8"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as err:
-            raise InputError(path, f"invalid UTF-16 at byte {err.start}") from None
-    else:
-        if b"\x00" in data[:8192]:
+        encoding = "utf-16"
+    elif b"\x00" in data[:8192]:
+        encoding = _utf16_without_bom(data) or ""
+        if not encoding:
             raise InputError(path, "binary file, not text")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            line = data[: err.start].count(b"\n") + 1
-            raise InputError(
-                path, f"not UTF-8 (byte 0x{data[err.start]:02x}); re-save the file as UTF-8", line
-            ) from None
+    try:
+        text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+    except UnicodeDecodeError as err:
+        if encoding != "utf-8":
+            raise InputError(path, f"invalid {encoding.upper()} at byte {err.start}") from None
+        text, encoding = _guess_encoding(path, data, err)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(path, "empty file")
-    return text
+    return text, encoding
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Mostly-ASCII UTF-16 has a zero in every other byte."""
+    sample = data[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    if odd and odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even and even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+_WESTERN = set("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ«»’‘“”–—…€°·ñíóúáÑÍÓÚÁ\u00a0")
+
+
+def _guess_encoding(path: Path, data: bytes, err: UnicodeDecodeError) -> tuple[str, str]:
+    """Windows-1252 when it gives French or English letters only (the usual case of a
+    page saved from an old site), else what charset-normalizer finds most likely."""
+    try:
+        western = data.decode("cp1252")
+        if all(c.isascii() or c in _WESTERN for c in western[:200_000]):
+            return western, "cp1252"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:1_000_000]).best()
+    encoding = best.encoding if best is not None else None
+    if encoding is None or encoding.replace("_", "-").lower() in ("utf-8", "utf-8-sig", "ascii"):
+        encoding = "latin-1"  # decodes anything; the note tells the reader what was assumed
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        line = data[: err.start].count(b"\n") + 1
+        raise InputError(
+            path, f"not UTF-8 (byte 0x{data[err.start]:02x}) and no encoding fits", line
+        ) from None
+    controls = sum(1 for c in text[:100_000] if ord(c) < 32 and c not in "\n\r\t")
+    if controls > 0.01 * min(len(text), 100_000):
+        raise InputError(path, "binary file, not text")
+    return text, encoding.replace("_", "-").lower()
 
 
 def _read_plain(path: Path, text: str) -> Article:

@@ -26,6 +26,7 @@ class Article:
     site_name: str | None = None
     lang: str | None = None
     path: str | None = None
+    encoding: str = "utf-8"  # what the file was read as, when it was not UTF-8
 
     @cached_property
     def content_hash(self) -> str:

@@ -108,7 +108,6 @@ def test_jsonl_reports_bad_lines_and_keeps_the_good_ones(tmp_path: Path) -> None
         ("empty.txt", b"", "empty file"),
         ("blank.txt", b" \n\t\n", "empty file"),
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file"),
-        ("latin1.txt", "Selon l'armée, c'était fini.".encode("latin-1"), "not UTF-8"),
         ("notes.docx", b"PK", "unknown format"),
     ],
 )
@@ -122,6 +121,17 @@ def test_unreadable_files_get_one_line_naming_them(
     assert str(err).startswith(str(path))
     assert message in str(err)
     assert "\n" not in str(err)
+
+
+def test_non_utf8_text_is_decoded_and_says_what_was_assumed(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("Selon l'armée, c'était fini à Alep.".encode("latin-1"))
+    article = one(path)
+    assert article.text == "Selon l'armée, c'était fini à Alep."
+    assert article.encoding in ("cp1252", "iso8859-1", "latin-1", "iso-8859-1")
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_bytes("Selon l'armée, c'était fini.".encode("utf-16-le"))
+    assert (one(utf16).text, one(utf16).encoding) == ("Selon l'armée, c'était fini.", "utf-16-le")
 
 
 def test_missing_file_and_directory_walk(tmp_path: Path) -> None:

@@ -99,13 +99,28 @@ def _merge_punctuation_only(sentences: Iterable[Sequence[Word]]) -> list[list[Wo
     return merged
 
 
+MAX_BLOCK_CHARS = 50_000  # parsers are quadratic somewhere; a longer line is cut at a full stop
+
+
 def paragraphs(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, line) for each non-blank line: a line break always ends a sentence."""
+    """(offset, line) for each non-blank line: a line break always ends a sentence.
+    A very long line (a whole article on one line) is cut after full stops."""
     offset = 0
     for line in text.split("\n"):
         if line.strip():
-            yield offset, line
+            yield from _blocks(offset, line)
         offset += len(line) + 1
+
+
+def _blocks(offset: int, line: str) -> Iterator[tuple[int, str]]:
+    start = 0
+    while len(line) - start > MAX_BLOCK_CHARS:
+        cut = line.rfind(". ", start, start + MAX_BLOCK_CHARS)
+        cut = cut + 2 if cut > start else start + MAX_BLOCK_CHARS
+        yield offset + start, line[start:cut]
+        start = cut
+    if line[start:].strip():
+        yield offset + start, line[start:]
 
 
 class Backend(Protocol):
