@@ -74,6 +74,7 @@ def annotate(
         bool, typer.Option("--store/--no-store", help="Store in --db (default), or only print.")
     ] = True,
     max_mb: Annotated[float, typer.Option(help="Refuse input files larger than this.")] = 20.0,
+    batch_size: Annotated[int, typer.Option(help="Articles parsed together.", min=1)] = 32,
     registry: RegistryOption = None,
 ) -> None:
     """Find every attribution in the articles, store them, and print one record each."""
@@ -83,7 +84,7 @@ def annotate(
 
     if lang is not None and lang not in ("fr", "en"):
         raise AttributionError(f"--lang must be fr or en, not {lang!r}")
-    annotator = Annotator(_registry(registry), backend.value)
+    annotator = Annotator(_registry(registry), backend.value, batch_size=batch_size)
     failures = 0
     saved: Counter[str] = Counter()
     vanished: list[str] = []
@@ -446,6 +447,12 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as err:  # the output file, the disk: the user's world, not a bug
+        if debug:
+            traceback.print_exc()
+        where = f"{err.filename}: " if err.filename else ""
+        _err(f"{where}{err.strerror or err}")
+        sys.exit(1)
     except Exception as err:  # a bug: say so in one line unless debugging
         if debug:
             raise

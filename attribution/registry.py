@@ -248,7 +248,9 @@ def _load_file(path: Path) -> RegistryFile:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
+        position = getattr(err, "position", None)  # a reader error: a character, no mark
+        number = mark.line + 1 if mark is not None else text[: position or 0].count("\n") + 1
+        line = f":{number}"
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         context = getattr(err, "context_mark", None)
         if context is not None and mark is not None and context.line != mark.line:

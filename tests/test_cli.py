@@ -94,7 +94,8 @@ def test_bad_inputs_are_one_line_each_and_the_rest_is_processed(
     errors = [line for line in lines if line.startswith("error: ")]
     assert len(errors) == 2  # the Latin-1 file is read, with a note saying so
     others = [line for line in lines if line not in errors]
-    assert others[0].startswith("note: ") and "read as" in others[0]
+    assert others[0].startswith("note: ")
+    assert "read as" in others[0]
     assert others[1:] == ["attribution.db: 2 new"]
     assert "Traceback" not in result.stderr
     assert len(result.stdout.splitlines()) >= 3
