@@ -178,3 +178,26 @@ def test_conllu_reader_never_raises_anything_but_its_own_errors(lines: list[str]
     for tok in parse.tokens:
         assert 0 <= tok.start <= tok.end <= len(parse.text)
         assert tok.head is None or 0 <= tok.head < len(parse.tokens)
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_a_200000_character_line_is_annotated_end_to_end(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path / "one_line.txt"
+    text = SENTENCE * (200_000 // len(SENTENCE))
+    path.write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "attribution.cli", "annotate", str(path), "--no-store"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) >= 0.9 * text.count("Selon")
+    assert all(text[r["claim_start"] : r["claim_end"]] == r["claim"] for r in rows)
