@@ -375,6 +375,29 @@ def _open_store(path: Path, create: bool = True) -> Any:
 
 
 @app.command()
+def review(
+    db: Annotated[Path, typer.Argument(help="The SQLite store.")] = Path("attribution.db"),
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Articles to annotate into the store first.")
+    ] = None,
+    reviewer: Annotated[
+        str | None, typer.Option(help="Your name in the review log (default: $USER).")
+    ] = None,
+    backend: Annotated[BackendName, typer.Option(help="NLP backend.")] = BackendName.spacy,
+    registry: RegistryOption = None,
+) -> None:
+    """Open the review app on the store (annotating PATH... first, in the background)."""
+    import getpass
+    import os
+
+    from attribution.tui.app import ReviewApp
+
+    name = reviewer or os.environ.get("ATTRIBUTION_REVIEWER") or getpass.getuser()
+    with _open_store(db) as database:
+        ReviewApp(database, _registry(registry), name, paths or [], backend.value).run()
+
+
+@app.command()
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="Gold file (JSONL, see samples/README.md).")],
     backend: Annotated[BackendName, typer.Option(help="NLP backend.")] = BackendName.spacy,

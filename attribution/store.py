@@ -92,6 +92,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER review_log_no_delete BEFORE DELETE ON review_log
         BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
     """,
+    """
+    CREATE TABLE review_position (
+        reviewer TEXT PRIMARY KEY,
+        article_id TEXT,
+        attribution_id TEXT,
+        at TEXT NOT NULL
+    );
+    """,
 )
 
 T = TypeVar("T")
@@ -241,11 +249,10 @@ class Store:
             script = (
                 "BEGIN IMMEDIATE;"
                 + MIGRATIONS[number]
-                + f"PRAGMA user_version = {number + 1}; COMMIT;"
+                + f"PRAGMA user_version = {number + 1};"
+                + f"PRAGMA application_id = {APPLICATION_ID}; COMMIT;"
             )
             self._retry(partial(self.db.executescript, script))
-        if version == 0:
-            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     @property
     def schema_version(self) -> int:
@@ -455,6 +462,44 @@ class Store:
             )
         return [ReviewEntry(**dict(r)) for r in rows]
 
+    def set_position(
+        self, reviewer: str, article_id: str | None, attribution_id: str | None
+    ) -> None:
+        """Where a reviewer is, so that reopening the app lands there again."""
+        self._write(
+            lambda db: db.execute(
+                """INSERT INTO review_position (reviewer, article_id, attribution_id, at)
+                   VALUES (?, ?, ?, ?) ON CONFLICT(reviewer) DO UPDATE SET
+                   article_id = excluded.article_id, attribution_id = excluded.attribution_id,
+                   at = excluded.at""",
+                (reviewer, article_id, attribution_id, _now()),
+            )
+        )
+
+    def position(self, reviewer: str) -> tuple[str | None, str | None]:
+        rows = self._read(
+            "SELECT article_id, attribution_id FROM review_position WHERE reviewer = ?", (reviewer,)
+        )
+        return (rows[0]["article_id"], rows[0]["attribution_id"]) if rows else (None, None)
+
+    def progress(self) -> dict[str, tuple[int, int]]:
+        """Per article: (reviewed attributions, attributions), from the log."""
+        totals = {
+            r["article_id"]: r["n"]
+            for r in self._read(
+                "SELECT article_id, COUNT(*) AS n FROM attributions"
+                " WHERE active = 1 GROUP BY article_id"
+            )
+        }
+        logs: dict[str, list[ReviewEntry]] = {}
+        for r in self._read("SELECT * FROM review_log ORDER BY seq"):
+            logs.setdefault(r["attribution_id"], []).append(ReviewEntry(**dict(r)))
+        done: dict[str, int] = {}
+        for entries in logs.values():
+            if derive_state(entries).status != "pending":
+                done[entries[0].article_id] = done.get(entries[0].article_id, 0) + 1
+        return {a: (done.get(a, 0), n) for a, n in totals.items()}
+
     def review_state(self, attribution_id: str) -> ReviewState:
         return derive_state(self.review_log(attribution_id))
 
@@ -504,13 +549,10 @@ def _check_ours(path: Path) -> None:
         raise StoreError(f"{path}: cannot read: {err.strerror or err}") from None
     if not header.startswith(b"SQLite format 3\x00"):
         raise StoreError(f"{path}: not an SQLite database (refusing to touch it)")
-    app_id = int.from_bytes(header[68:72], "big")
-    user_version = int.from_bytes(header[60:64], "big")
-    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and user_version != 0):
-        raise StoreError(f"{path}: an SQLite database of another program (refusing to touch it)")
-    try:
+    try:  # read through SQLite: the header in the file may lag behind the write-ahead log
         probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
+            app_id = probe.execute("PRAGMA application_id").fetchone()[0]
             tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master")}
             ok = probe.execute("PRAGMA quick_check").fetchone()[0]
         finally:
@@ -519,7 +561,7 @@ def _check_ours(path: Path) -> None:
         raise StoreError(f"{path}: corrupt database ({err}); the file was left as it is") from None
     if ok != "ok":
         raise StoreError(f"{path}: corrupt database ({ok}); the file was left as it is")
-    if app_id == 0 and tables:
+    if app_id != APPLICATION_ID and (app_id != 0 or tables):
         raise StoreError(f"{path}: an SQLite database of another program (refusing to touch it)")
 
 

@@ -1,0 +1,168 @@
+"""The articles screen: every article, its review progress, filters and sorting."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from attribution.tui.modals import Choice, Prompt
+
+if TYPE_CHECKING:
+    from attribution.tui.app import ReviewApp
+
+COLUMNS = ("title", "date", "publisher", "claims", "reviewed")
+STATUS_FILTERS = ("all", "to review", "done")
+
+
+class ArticlesScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open", show=False),
+        Binding("slash", "filter_text", "Filter"),
+        Binding("p", "filter_publisher", "Publisher"),
+        Binding("v", "filter_status", "Status"),
+        Binding("o", "sort", "Sort"),
+        Binding("e", "export", "Export CSV"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text_filter = ""
+        self.publisher_filter = ""
+        self.status_filter = "all"
+        self.sort_column = 0
+        self.rows: list[dict[str, Any]] = []
+
+    @property
+    def review(self) -> ReviewApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="filters")
+        table: DataTable[str] = DataTable(id="articles", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#articles", DataTable)
+        for name in COLUMNS:
+            table.add_column(name, key=name)
+        self.reload()
+
+    def reload(self) -> None:
+        """Articles and progress from the store, then the filtered view."""
+        progress = self.review.store.progress()
+        self.rows = []
+        for a in self.review.store.articles():
+            done, total = progress.get(a["id"], (0, 0))
+            self.rows.append({**a, "done": done, "total": total})
+        self.refill()
+
+    def refill(self) -> None:
+        table = self.query_one("#articles", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        rows = [r for r in self.rows if self._shown(r)]
+        key = COLUMNS[self.sort_column]
+        rows.sort(key=lambda r: _sort_value(r, key))
+        for r in rows:
+            table.add_row(
+                r["title"] or r["id"],
+                r["date"] or "",
+                r["publisher"] or "",
+                str(r["total"]),
+                f"{r['done']}/{r['total']}",
+                key=r["id"],
+            )
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        self.query_one("#filters", Static).update(self.describe_filters(len(rows)))
+
+    def describe_filters(self, shown: int) -> str:
+        parts = [f"{shown} of {len(self.rows)} articles", f"sorted by {COLUMNS[self.sort_column]}"]
+        if self.text_filter:
+            parts.append(f"text “{self.text_filter}”")
+        if self.publisher_filter:
+            parts.append(f"publisher {self.publisher_filter}")
+        if self.status_filter != "all":
+            parts.append(self.status_filter)
+        return " · ".join(parts)
+
+    def _shown(self, r: dict[str, Any]) -> bool:
+        if self.text_filter:
+            hay = f"{r['title'] or ''} {r['id']}".casefold()
+            if self.text_filter.casefold() not in hay:
+                return False
+        if self.publisher_filter and (r["publisher"] or "") != self.publisher_filter:
+            return False
+        if self.status_filter == "to review" and r["done"] >= r["total"]:
+            return False
+        return not (self.status_filter == "done" and r["done"] < r["total"])
+
+    def selected_article(self) -> str | None:
+        table = self.query_one("#articles", DataTable)
+        if table.row_count == 0:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        self.sort_column = event.column_index
+        self.refill()
+
+    def action_open(self) -> None:
+        article = self.selected_article()
+        if article is not None:
+            self.review.open_article(article)
+
+    def action_filter_text(self) -> None:
+        def done(value: str | None) -> None:
+            self.text_filter = value or ""
+            self.refill()
+
+        self.app.push_screen(Prompt("Filter by title or id", self.text_filter), done)
+
+    def action_filter_publisher(self) -> None:
+        publishers = sorted({r["publisher"] for r in self.rows if r["publisher"]})
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                self.publisher_filter = "" if value == "(all)" else value
+                self.refill()
+
+        self.app.push_screen(Choice("Publisher", ["(all)", *publishers]), done)
+
+    def action_filter_status(self) -> None:
+        self.status_filter = STATUS_FILTERS[(STATUS_FILTERS.index(self.status_filter) + 1) % 3]
+        self.refill()
+
+    def action_sort(self) -> None:
+        self.sort_column = (self.sort_column + 1) % len(COLUMNS)
+        self.refill()
+
+    def action_export(self) -> None:
+        shown = [r["id"] for r in self.rows if self._shown(r)]
+        self.review.export(shown)
+
+    def action_help(self) -> None:
+        self.review.show_help(self.BINDINGS)
+
+
+def _sort_value(row: dict[str, Any], key: str) -> Any:
+    if key == "claims":
+        return -row["total"]
+    if key == "reviewed":
+        return row["done"] / row["total"] if row["total"] else 1.0
+    return (
+        (row.get(key) or "").casefold()
+        if key != "title"
+        else (row["title"] or row["id"]).casefold()
+    )
