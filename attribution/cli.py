@@ -348,7 +348,7 @@ def audit(
     reg = _registry(registry)
     with _open_store(db, create=False) as database:
         frame = claims_frame(database, reg, article=article)
-        articles = [a for a in database.articles() if article is None or a["id"] == article]
+        articles = database.articles(article)
     if article is not None and not articles:
         raise AttributionError(f"{db}: no article {article!r}")
     rows = run_audit(frame, articles, reg)

@@ -354,13 +354,16 @@ class Store:
     def article_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
 
-    def articles(self) -> list[dict[str, Any]]:
-        query = """SELECT a.id, a.title, a.date, a.url, a.publisher, a.site_name, a.lang, a.path,
-                   a.sentences, a.factual_sentences, a.unattributed_sentences, a.annotated_at,
-                   a.registry_hash, COUNT(t.id) AS attributions
+    def articles(self, article_id: str | None = None) -> list[dict[str, Any]]:
+        """Every article (or one) with its metadata, sentence counts and attribution count."""
+        where = "WHERE a.id = ?" if article_id is not None else ""
+        query = f"""SELECT a.id, a.title, a.date, a.url, a.publisher, a.site_name, a.lang,
+                   a.path, a.sentences, a.factual_sentences, a.unattributed_sentences,
+                   a.annotated_at, a.registry_hash, COUNT(t.id) AS attributions
                    FROM articles a LEFT JOIN attributions t ON t.article_id = a.id AND t.active = 1
-                   GROUP BY a.id ORDER BY a.id"""
-        return [dict(r) for r in self._read(query)]
+                   {where} GROUP BY a.id ORDER BY a.id"""
+        params = (article_id,) if article_id is not None else ()
+        return [dict(r) for r in self._read(query, params)]
 
     def article_text(self, article_id: str) -> str | None:
         row = self._read("SELECT text FROM articles WHERE id = ?", (article_id,))

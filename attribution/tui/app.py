@@ -22,6 +22,8 @@ from attribution.tui.article import ArticleScreen
 from attribution.tui.articles import ArticlesScreen
 from attribution.tui.modals import Help
 
+POSITION_SAVE_S = 2.0
+
 
 class ReviewApp(App[None]):
     CSS_PATH = "app.tcss"
@@ -45,18 +47,31 @@ class ReviewApp(App[None]):
         self.undo_stack: list[tuple[int, str]] = []  # (log seq, attribution id) of my actions
         self.redo_stack: list[tuple[int, str]] = []  # (seq of the undo entry, attribution id)
         self.exported: Path | None = None
+        # where the reviewer is: saved with each decision, every few seconds, and on exit
+        self.position: tuple[str | None, str | None] = (None, None)
+        self._saved_position: tuple[str | None, str | None] = (None, None)
 
     def compose(self) -> ComposeResult:
         yield ProgressBar(id="progress", show_eta=True)
 
     def on_mount(self) -> None:
+        self.set_interval(POSITION_SAVE_S, self.save_position)
         self.query_one("#progress", ProgressBar).display = bool(self.paths)
         self.push_screen(ArticlesScreen())
         article, attribution = self.store.position(self.reviewer)
+        self.position = self._saved_position = (article, attribution)
         if article is not None and article in self.store.article_ids():
             self.push_screen(ArticleScreen(article, attribution))
         if self.paths:
             self.annotate(self.paths)
+
+    def save_position(self) -> None:
+        if self.position != self._saved_position:
+            self.store.set_position(self.reviewer, *self.position)
+            self._saved_position = self.position
+
+    def on_unmount(self) -> None:
+        self.save_position()
 
     # --- navigation -------------------------------------------------------------------
 

@@ -136,11 +136,11 @@ class ArticleScreen(Screen[None]):
             if is_current:
                 self.query_one("#text", VerticalScroll).scroll_to_widget(widget, animate=False)
         self.query_one("#source", Static).update(source_panel(row, self.review.registry))
-        self.review.store.set_position(self.review.reviewer, self.article_id, current_id)
+        self.review.position = (self.article_id, current_id)
 
     def show_audit(self) -> None:
         frame = claims_frame(self.review.store, self.review.registry, article=self.article_id)
-        articles = [a for a in self.review.store.articles() if a["id"] == self.article_id]
+        articles = self.review.store.articles(self.article_id)
         rows = audit(frame, articles, self.review.registry) if articles else []
         kept = frame[frame["review_status"] != "rejected"]
         counts = Counter(
@@ -160,6 +160,7 @@ class ArticleScreen(Screen[None]):
         if row is None:
             return
         self.review.decide(row["id"], action, value)
+        self.review.save_position()
         self.reload(keep=row["id"])
         if move_on:
             self.action_next_pending()
@@ -269,7 +270,8 @@ class ArticleScreen(Screen[None]):
         self.review.export([self.article_id])
 
     def action_back(self) -> None:
-        self.review.store.set_position(self.review.reviewer, None, None)
+        self.review.position = (None, None)
+        self.review.save_position()
         self.app.pop_screen()
         self.review.refresh_articles()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -15,6 +16,9 @@ if TYPE_CHECKING:
     from attribution.tui.app import ReviewApp
 
 COLUMNS = ("title", "date", "publisher", "claims", "reviewed")
+WIDTHS = {"date": 16, "publisher": 16, "claims": 6, "reviewed": 8}
+FIRST_ROWS = 100
+CHUNK_ROWS = 500
 STATUS_FILTERS = ("all", "to review", "done")
 
 
@@ -37,6 +41,7 @@ class ArticlesScreen(Screen[None]):
         self.status_filter = "all"
         self.sort_column = 0
         self.rows: list[dict[str, Any]] = []
+        self.generation = 0  # bumped by each refill: stale chunks stop
 
     @property
     def review(self) -> ReviewApp:
@@ -51,8 +56,11 @@ class ArticlesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#articles", DataTable)
+        # fixed widths: the table need not measure 10,000 rows of cells to lay them out
+        rest = sum(WIDTHS.values())
+        title = max(20, self.app.size.width - rest - 2 * len(COLUMNS) - 2)
         for name in COLUMNS:
-            table.add_column(name, key=name)
+            table.add_column(name, key=name, width=WIDTHS.get(name, title))
         self.reload()
 
     def reload(self) -> None:
@@ -65,24 +73,36 @@ class ArticlesScreen(Screen[None]):
         self.refill()
 
     def refill(self) -> None:
+        """The filtered, sorted rows: the first screenful at once, the rest in chunks
+        after the first paint, so that a store of 10,000 articles opens at once."""
         table = self.query_one("#articles", DataTable)
         keep = table.cursor_row
         table.clear()
         rows = [r for r in self.rows if self._shown(r)]
         key = COLUMNS[self.sort_column]
         rows.sort(key=lambda r: _sort_value(r, key))
-        for r in rows:
+        self.generation += 1
+        self._add_rows(rows, 0, self.generation)
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1, FIRST_ROWS - 1))
+        self.query_one("#filters", Static).update(self.describe_filters(len(rows)))
+
+    def _add_rows(self, rows: list[dict[str, Any]], start: int, generation: int) -> None:
+        if generation != self.generation:
+            return  # a newer filter or sort replaced these rows
+        table = self.query_one("#articles", DataTable)
+        size = FIRST_ROWS if start == 0 else CHUNK_ROWS
+        for r in rows[start : start + size]:  # Text, not str: a title is never read as markup
             table.add_row(
-                r["title"] or r["id"],
-                r["date"] or "",
-                r["publisher"] or "",
-                str(r["total"]),
-                f"{r['done']}/{r['total']}",
+                Text(r["title"] or r["id"]),
+                Text(r["date"] or ""),
+                Text(r["publisher"] or ""),
+                Text(str(r["total"]), justify="right"),
+                Text(f"{r['done']}/{r['total']}", justify="right"),
                 key=r["id"],
             )
-        if rows:
-            table.move_cursor(row=min(keep, len(rows) - 1))
-        self.query_one("#filters", Static).update(self.describe_filters(len(rows)))
+        if start + size < len(rows):
+            self.set_timer(0.01, lambda: self._add_rows(rows, start + size, generation))
 
     def describe_filters(self, shown: int) -> str:
         parts = [f"{shown} of {len(self.rows)} articles", f"sorted by {COLUMNS[self.sort_column]}"]
