@@ -230,3 +230,21 @@ def test_screens_look_right(
     store = filled_store(tmp_path / "a.db")
     app = make_app(store, "snapshot")
     assert snap_compare(app, terminal_size=size, run_before=SCREENS[screen])
+
+
+@pytest.mark.model
+async def test_paths_are_annotated_in_the_background(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Selon le quotidien libanais Assafir, la route est coupée.\n", encoding="utf-8"
+    )
+    with Store(tmp_path / "a.db") as store:
+        app = ReviewApp(store, load_registry(use_user_file=False), "alice", [article])
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            screen = app.articles_screen()
+            assert screen is not None
+            assert screen.query_one("#articles").row_count == 1
+        [row] = store.attributions()
+        assert row["outlet"] == "assafir"
