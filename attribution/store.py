@@ -16,24 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from attribution.errors import AttributionError
 from attribution.output import records
 from attribution.pipeline import AnnotatedArticle
 
 APPLICATION_ID = 0x41545452  # "ATTR": marks the file as ours (PRAGMA application_id)
-ACTIONS = (
-    "confirm",
-    "reject",
-    "flag",
-    "reassign_source",
-    "link_outlet",
-    "set_kind",
-    "edit_claim",
-    "note",
-    "undo",
-)
 Action = Literal[
     "confirm",
     "reject",
@@ -45,6 +34,7 @@ Action = Literal[
     "note",
     "undo",
 ]
+ACTIONS: tuple[str, ...] = get_args(Action)
 STATUSES = ("pending", "confirmed", "rejected", "flagged")
 BUSY_TIMEOUT_S = 30.0
 RETRIES = 8

@@ -348,10 +348,8 @@ def _phrase_finding(
     last = phrase[-1]
     aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
     source = _preverbal_subject(parse, lex, verb)
-    que = _que_after(parse, lex, last)
-    if que is not None and (clause := parse.head(que)) is not None and clause.i > que.i:
-        claim = trim([t for t in parse.subtree(clause) if t.i > que.i])
-    else:
+    claim = _que_clause(parse, lex, last)
+    if not claim:
         rest = [t for t in parse.sentence_tokens(sent) if t.i > last.i]
         while rest and lower(rest[0]) in lex.phrase_particles:
             rest = rest[1:]  # "fait état de …", "met en garde contre …"
@@ -439,13 +437,9 @@ def _verb_claim(
 ) -> tuple[list[Token], str, float]:
     """What a preposed verb reports: its clause, its infinitive, the quotation after a
     colon, or (for most verbs) its object."""
-    que = _que_after(parse, lex, verb)
-    if que is not None:
-        clause = parse.head(que)
-        if clause is not None and clause.i > que.i:
-            claim = trim([t for t in parse.subtree(clause) if t.i > que.i])
-            if claim:
-                return claim, "verb_preposed", 0.9
+    claim = _que_clause(parse, lex, verb)
+    if claim:
+        return claim, "verb_preposed", 0.9
     comp = [c for c in children(parse, verb, "ccomp") if c.i > verb.i]
     if comp:
         return claim_tokens(parse, comp[0], []), "verb_preposed", 0.9
@@ -598,6 +592,15 @@ def _infinitive_after(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
         ):
             return None
     return None
+
+
+def _que_clause(parse: Parse, lex: Lexicon, verb: Token) -> list[Token]:
+    """The words of the clause that the "que" after the verb opens, without the "que"."""
+    que = _que_after(parse, lex, verb)
+    clause = parse.head(que) if que is not None else None
+    if que is None or clause is None or clause.i <= que.i:
+        return []
+    return trim([t for t in parse.subtree(clause) if t.i > que.i])
 
 
 def _reports_a_clause(parse: Parse, lex: Lexicon, verb: Token) -> bool:
@@ -829,17 +832,15 @@ def hearsay(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
                 continue
             cue = list(toks[k:end])
             pred = cue[-1]
-            que = _que_after(parse, lex, pred)
             comp = [
                 c
                 for c in children(parse, pred, "ccomp", "xcomp", "nmod", "obl", "acl")
                 if c.i > pred.i
             ]
-            if que is not None and (clause := parse.head(que)) is not None and clause.i > que.i:
-                claim = trim([t for t in parse.subtree(clause) if t.i > que.i])
-            elif comp:
+            claim = _que_clause(parse, lex, pred)
+            if not claim and comp:
                 claim = claim_tokens(parse, comp[0], [])
-            else:
+            elif not claim:
                 claim = [t for t in toks if t.i > pred.i and t.text not in (".", "!", "?")]
             if claim:
                 yield Finding(
