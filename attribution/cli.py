@@ -75,6 +75,9 @@ def annotate(
     ] = True,
     max_mb: Annotated[float, typer.Option(help="Refuse input files larger than this.")] = 20.0,
     batch_size: Annotated[int, typer.Option(help="Articles parsed together.", min=1)] = 32,
+    gate: Annotated[
+        bool, typer.Option("--gate/--no-gate", help="Parse only sentences that can hold a cue.")
+    ] = True,
     registry: RegistryOption = None,
 ) -> None:
     """Find every attribution in the articles, store them, and print one record each."""
@@ -84,7 +87,7 @@ def annotate(
 
     if lang is not None and lang not in ("fr", "en"):
         raise AttributionError(f"--lang must be fr or en, not {lang!r}")
-    annotator = Annotator(_registry(registry), backend.value, batch_size=batch_size)
+    annotator = Annotator(_registry(registry), backend.value, batch_size=batch_size, gate=gate)
     failures = 0
     saved: Counter[str] = Counter()
     vanished: list[str] = []
@@ -403,6 +406,9 @@ def evaluate(
     backend: Annotated[BackendName, typer.Option(help="NLP backend.")] = BackendName.spacy,
     lang: Annotated[str | None, typer.Option(help="Only articles in this language.")] = None,
     errors: Annotated[Path | None, typer.Option(help="Write every error (JSONL) here.")] = None,
+    gate: Annotated[
+        bool, typer.Option("--gate/--no-gate", help="Parse only sentences that can hold a cue.")
+    ] = True,
     registry: RegistryOption = None,
 ) -> None:
     """Precision, recall and F1 of the extractor on a gold file, overall and per construction."""
@@ -413,7 +419,7 @@ def evaluate(
     from attribution.report import print_evaluation
 
     articles = [g for g in load_gold(gold) if lang is None or g.article.lang == lang]
-    annotator = Annotator(_registry(registry), backend.value)
+    annotator = Annotator(_registry(registry), backend.value, gate=gate)
     predictions = {}
     skipped: dict[str, str] = {}
     for item, g in zip(annotator.annotate(g.article for g in articles), articles, strict=True):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from itertools import islice
 
 from attribution.errors import AttributionError
 from attribution.extract import extract
+from attribution.gate import gate
 from attribution.lexicon import load_lexicon
 from attribution.link import link
 from attribution.model import Article, Attribution, Parse
@@ -22,6 +23,8 @@ class AnnotatedArticle:
     attributions: list[Attribution]
     backend: str
     registry_hash: str
+    skipped_sentences: int = 0  # sentences the cue gate kept from the parser
+    skipped_statements: int = 0  # of which statements (not questions, 4 words or more)
 
     def sentence_stats(self) -> tuple[int, int, int]:
         """Sentences; those that state something (a finite verb, not a question); and
@@ -42,7 +45,11 @@ class AnnotatedArticle:
             )
         ]
         unattributed = [s for s in factual if s.index not in touched]
-        return len(self.parse.sentences), len(factual), len(unattributed)
+        return (
+            len(self.parse.sentences) + self.skipped_sentences,
+            len(factual) + self.skipped_statements,
+            len(unattributed) + self.skipped_statements,
+        )
 
     def sentence_text(self, index: int) -> str:
         sent = self.parse.sentences[index]
@@ -52,10 +59,13 @@ class AnnotatedArticle:
 class Annotator:
     """Parses with one backend per language (loaded on first use), extracts and links."""
 
-    def __init__(self, registry: Registry, backend: str = "spacy", batch_size: int = 32) -> None:
+    def __init__(
+        self, registry: Registry, backend: str = "spacy", batch_size: int = 32, gate: bool = True
+    ) -> None:
         self.registry = registry
         self.backend_name = backend
         self.batch_size = batch_size
+        self.gate = gate
         self._backends: dict[str, Backend] = {}
 
     def backend(self, lang: str) -> Backend:
@@ -82,17 +92,30 @@ class Annotator:
             else:
                 by_lang.setdefault(item.lang or "fr", []).append(k)
         for lang, indexes in by_lang.items():
+            articles = [a for a in (batch[k] for k in indexes) if isinstance(a, Article)]
+            gated = {a.id: gate(a.text, load_lexicon(lang)) for a in articles} if self.gate else {}
             try:
                 backend = self.backend(lang)
-                parses = list(backend.parse(batch[k].text for k in indexes))  # type: ignore[union-attr]
+                if self.gate:
+                    by_text = {id(a.text): gated[a.id].blocks for a in articles}
+                    texts = [a.text for a in articles]
+                    parses = list(backend.parse(texts, by_text_id(by_text)))
+                else:
+                    parses = list(backend.parse(a.text for a in articles))
             except AttributionError as err:
-                for k in indexes:
-                    results[k] = AttributionError(f"{batch[k].id}: {err}")  # type: ignore[union-attr]
+                for k, a in zip(indexes, articles, strict=True):
+                    results[k] = AttributionError(f"{a.id}: {err}")
                 continue
-            for k, parse in zip(indexes, parses, strict=True):
-                article = batch[k]
-                assert isinstance(article, Article)
-                results[k] = self.annotate_parse(article, parse, backend.name)
+            for k, article, parse in zip(indexes, articles, parses, strict=True):
+                annotated = self.annotate_parse(article, parse, backend.name)
+                if article.id in gated:
+                    g = gated[article.id]
+                    annotated = replace(
+                        annotated,
+                        skipped_sentences=max(0, g.sentences - len(parse.sentences)),
+                        skipped_statements=g.skipped_statements,
+                    )
+                results[k] = annotated
         for k in range(len(batch)):
             yield results[k]
 
@@ -102,3 +125,8 @@ class Annotator:
         return AnnotatedArticle(
             article, parse, link(found, self.registry, article), backend, self.registry.hash
         )
+
+
+def by_text_id(blocks: dict[int, list[tuple[int, str]]]) -> Callable[[str], list[tuple[int, str]]]:
+    """The gated blocks of each text, found by the text object the backend is given."""
+    return lambda text: blocks[id(text)]

@@ -77,6 +77,7 @@ class Lexicon(BaseModel):
     always_anonymous: frozenset[str] = frozenset()
     indefinite_quantifiers: frozenset[str] = frozenset()
     present_participle_endings: tuple[str, ...] = ()
+    gate_words: frozenset[str] = frozenset()  # irregular forms the cue gate must see
     tag_subject_first: bool = False  # English "…, the minister said"; French inverts
     verb_endings: dict[str, tuple[str, ...]] = {}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -123,9 +123,13 @@ def _blocks(offset: int, line: str) -> Iterator[tuple[int, str]]:
         yield offset + start, line[start:]
 
 
+Blocks = Callable[[str], Iterable[tuple[int, str]]]
+
+
 class Backend(Protocol):
-    """Turns article texts into neutral parses, in order."""
+    """Turns article texts into neutral parses, in order. `blocks` says which parts of a
+    text to parse (every line by default; the cue gate gives fewer)."""
 
     name: str
 
-    def parse(self, texts: Iterable[str]) -> Iterator[Parse]: ...
+    def parse(self, texts: Iterable[str], blocks: Blocks = ...) -> Iterator[Parse]: ...

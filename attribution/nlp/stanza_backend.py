@@ -13,7 +13,7 @@ from typing import Any
 
 from attribution.errors import ModelNotInstalled
 from attribution.model import Parse
-from attribution.nlp.base import Word, build_parse, normalize_for_parser, paragraphs
+from attribution.nlp.base import Blocks, Word, build_parse, normalize_for_parser, paragraphs
 
 PROCESSORS = "tokenize,mwt,pos,lemma,depparse,ner"
 INSTALL_PACKAGE = "pip install 'attribution[stanza]'"
@@ -56,17 +56,17 @@ class StanzaBackend:
             self._nlp = load_pipeline(self.lang, self.dir)
         return self._nlp
 
-    def parse(self, texts: Iterable[str]) -> Iterator[Parse]:
+    def parse(self, texts: Iterable[str], blocks: Blocks = paragraphs) -> Iterator[Parse]:
         import stanza
 
         for text in texts:
-            blocks = list(paragraphs(text))
+            parts = list(blocks(text))
             docs = self.nlp.bulk_process(
-                [stanza.Document([], text=normalize_for_parser(line)) for _, line in blocks]
+                [stanza.Document([], text=normalize_for_parser(line)) for _, line in parts]
             )
             sentences = [
                 words
-                for (offset, _), doc in zip(blocks, docs, strict=True)
+                for (offset, _), doc in zip(parts, docs, strict=True)
                 for words in doc_sentences(doc, offset)
             ]
             yield build_parse(text, sentences)

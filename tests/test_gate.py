@@ -1,0 +1,89 @@
+"""Cue-gated parsing: only sentences that can hold an attribution (and their context)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from attribution.gate import CONTEXT_SENTENCES, gate, sentence_spans
+from attribution.ingest import read_articles
+from attribution.lexicon import load_lexicon
+from attribution.model import Article
+from attribution.pipeline import AnnotatedArticle, Annotator
+from attribution.registry import load_registry
+
+FILLER = "Le marché ouvre à huit heures. Les étals sont pleins. La pluie tombe sur la ville. "
+TEXT = (
+    FILLER * 3
+    + "Le maire a affirmé que la fête aurait lieu. "
+    + FILLER * 2
+    + "« Nous tiendrons », dit-il.\n"
+    + "Les enfants jouent dans la cour. Les cloches sonnent. Le soir tombe sur les toits."
+)
+
+
+def test_sentences_by_punctuation() -> None:
+    text = "Il pleut. « Oui », dit-il. Le ciel est gris !  Selon X, ça va.\nUne ligne sans point"
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Il pleut.",
+        "« Oui », dit-il.",
+        "Le ciel est gris !",
+        "Selon X, ça va.",
+        "Une ligne sans point",
+    ]
+
+
+def test_the_gate_keeps_cue_sentences_and_their_context() -> None:
+    fr = load_lexicon("fr")
+    gated = gate(TEXT, fr)
+    kept = " ".join(block for _, block in gated.blocks)
+    assert "Le maire a affirmé que la fête aurait lieu." in kept
+    assert "« Nous tiendrons », dit-il." in kept
+    assert "Les cloches sonnent." not in kept
+    spans = list(sentence_spans(TEXT))
+    assert gated.sentences == len(spans)
+    kept_sentences = sum(1 for s, _ in spans if any(o <= s < o + len(b) for o, b in gated.blocks))
+    assert kept_sentences == 2 * (1 + CONTEXT_SENTENCES)
+    # every skipped sentence but "Les cloches sonnent." (under four words) states something
+    assert gated.skipped_statements == len(spans) - kept_sentences - 1
+    assert all(TEXT[offset : offset + len(block)] == block for offset, block in gated.blocks)
+
+
+def test_criteria_and_hearsay_words_pass_the_gate() -> None:
+    fr = load_lexicon("fr")
+    for sentence in (
+        "Il est question que le pont ferme.",
+        "Pour le ministre, la trêve tient.",
+        "La trêve tient, d'après l'ONU.",
+        "Sur les réseaux sociaux, des vidéos circulent.",
+    ):
+        assert gate(sentence, fr).blocks, sentence
+
+
+@pytest.mark.model
+def test_gating_changes_no_attribution(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    samples = Path(__file__).parent.parent / "samples" / "fr"
+    inputs = [path, *sorted(samples.iterdir())[:4]]
+    registry = load_registry(use_user_file=False)
+    results = {}
+    for gated in (True, False):
+        annotated = [
+            a
+            for a in Annotator(registry, gate=gated).annotate(read_articles(inputs))
+            if isinstance(a, AnnotatedArticle)
+        ]
+        results[gated] = [
+            [(x.cue.span, x.claim, x.source) for x in a.attributions] for a in annotated
+        ]
+        if gated:
+            first = annotated[0]
+            assert len(first.parse.sentences) < len(list(sentence_spans(TEXT)))
+            assert first.sentence_stats()[0] == len(list(sentence_spans(TEXT)))
+    assert results[True] == results[False]
+
+
+def test_article_type_is_kept() -> None:
+    assert Article(id="x", text="y").encoding == "utf-8"
