@@ -67,7 +67,7 @@ def audit(
     claims: pd.DataFrame, articles: list[dict[str, Any]], registry: Registry
 ) -> list[AuditRow]:
     """Rows for each article, each publisher and the whole corpus."""
-    kept = claims[claims["review_status"] != "rejected"] if not claims.empty else claims
+    kept = kept_claims(claims)
     by_article = dict(iter(kept.groupby("article", sort=False))) if not kept.empty else {}
     empty = kept.iloc[0:0]
     rows = [
@@ -85,6 +85,22 @@ def audit(
     return rows
 
 
+def kept_claims(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims an audit counts: all but the rejected ones."""
+    return claims[claims["review_status"] != "rejected"] if not claims.empty else claims
+
+
+def outlet_mix(claims: pd.DataFrame) -> Counter[str]:
+    """Claims behind each outlet: the relaying outlet if any, else the source's own."""
+    if claims.empty:
+        return Counter()
+    return Counter(
+        v if isinstance(v, str) else o
+        for o, v in zip(claims["outlet"], claims["via"], strict=True)
+        if isinstance(v, str) or isinstance(o, str)
+    )
+
+
 def _row(
     scope: str, name: str, claims: pd.DataFrame, articles: list[dict[str, Any]], registry: Registry
 ) -> AuditRow:
@@ -93,19 +109,9 @@ def _row(
     factual = sum(a["factual_sentences"] for a in articles)
     unattributed = sum(a["unattributed_sentences"] for a in articles)
     kinds = Counter(claims["source_kind"]) if n else Counter()
-    # the outlet that stands behind each claim: the relay if any, else the source's outlet
-    roots = (
-        [
-            v if isinstance(v, str) else o
-            for o, v in zip(claims["outlet"], claims["via"], strict=True)
-        ]
-        if n
-        else []
-    )
-    roots = [r for r in roots if isinstance(r, str)]
+    counts = outlet_mix(claims)
     outlets_cited = {o for o in claims["outlet"] if isinstance(o, str)} if n else set()
-    outlets_all = outlets_cited | set(roots)
-    counts = Counter(roots)
+    outlets_all = outlets_cited | set(counts)
     total = sum(counts.values())
     hhi = sum((c / total) ** 2 for c in counts.values()) if total else None
     known = [registry.outlets[o] for o in outlets_all if o in registry.outlets]
@@ -174,10 +180,7 @@ def _flags(row: AuditRow, claims: pd.DataFrame) -> list[str]:
         top, count = sources.most_common(1)[0]
         if count / n > DOMINANT_SHARE_FLAG:
             flags.append(f"one source carries more than half of the claims: {top} ({count}/{n})")
-    backed = sum(
-        isinstance(o, str) or isinstance(v, str)
-        for o, v in zip(claims["outlet"], claims["via"], strict=True)
-    )
+    backed = sum(outlet_mix(claims).values())
     if backed >= 2 and row.independent_outlets == 1:
         flags.append(
             "no independent confirmation: every outlet-backed claim goes back to one outlet"
@@ -199,12 +202,8 @@ def plot_outlet_mix(claims: pd.DataFrame, path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    kept = claims[claims["review_status"] != "rejected"] if not claims.empty else claims
-    roots = Counter(
-        v if isinstance(v, str) else o
-        for o, v in zip(kept.get("outlet", []), kept.get("via", []), strict=True)
-        if isinstance(v, str) or isinstance(o, str)
-    )
+    kept = kept_claims(claims)
+    roots = outlet_mix(kept)
     kinds = Counter(kept.get("source_kind", []))
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5))
     names = [k for k, _ in roots.most_common(15)]

@@ -119,9 +119,6 @@ class Parse:
     def sentence_tokens(self, sent: Sentence) -> Sequence[Token]:
         return self.tokens[sent.first : sent.last]
 
-    def span_text(self, start: int, end: int) -> str:
-        return self.text[start:end]
-
 
 class CueType(StrEnum):
     PREPOSITION = "preposition"  # selon X, d'après X, according to X

@@ -93,23 +93,23 @@ class Annotator:
                 by_lang.setdefault(item.lang or "fr", []).append(k)
         for lang, indexes in by_lang.items():
             articles = [a for a in (batch[k] for k in indexes) if isinstance(a, Article)]
-            gated = {a.id: gate(a.text, load_lexicon(lang)) for a in articles} if self.gate else {}
+            gated = [gate(a.text, load_lexicon(lang)) for a in articles] if self.gate else []
             try:
                 backend = self.backend(lang)
-                if self.gate:
-                    by_text = {id(a.text): gated[a.id].blocks for a in articles}
-                    texts = [a.text for a in articles]
-                    parses = list(backend.parse(texts, by_text_id(by_text)))
+                texts = [a.text for a in articles]
+                if gated:
+                    blocks = {id(t): g.blocks for t, g in zip(texts, gated, strict=True)}
+                    parses = list(backend.parse(texts, by_text_id(blocks)))
                 else:
-                    parses = list(backend.parse(a.text for a in articles))
+                    parses = list(backend.parse(texts))
             except AttributionError as err:
                 for k, a in zip(indexes, articles, strict=True):
                     results[k] = AttributionError(f"{a.id}: {err}")
                 continue
-            for k, article, parse in zip(indexes, articles, parses, strict=True):
+            for n, (k, article, parse) in enumerate(zip(indexes, articles, parses, strict=True)):
                 annotated = self.annotate_parse(article, parse, backend.name)
-                if article.id in gated:
-                    g = gated[article.id]
+                if gated:
+                    g = gated[n]
                     annotated = replace(
                         annotated,
                         skipped_sentences=max(0, g.sentences - len(parse.sentences)),

@@ -386,7 +386,7 @@ class Store:
                 WHERE {" AND ".join(where)} ORDER BY t.article_id, t.position""",
             params,
         )
-        logs = self._logs([r["id"] for r in rows])
+        logs = self._logs(article) if rows else {}
         out = []
         for r in rows:
             row = dict(r)
@@ -484,11 +484,8 @@ class Store:
                 " WHERE active = 1 GROUP BY article_id"
             )
         }
-        logs: dict[str, list[ReviewEntry]] = {}
-        for r in self._read("SELECT * FROM review_log ORDER BY seq"):
-            logs.setdefault(r["attribution_id"], []).append(ReviewEntry(**dict(r)))
         done: dict[str, int] = {}
-        for entries in logs.values():
+        for entries in self._logs().values():
             if derive_state(entries).status != "pending":
                 done[entries[0].article_id] = done.get(entries[0].article_id, 0) + 1
         return {a: (done.get(a, 0), n) for a, n in totals.items()}
@@ -496,11 +493,16 @@ class Store:
     def review_state(self, attribution_id: str) -> ReviewState:
         return derive_state(self.review_log(attribution_id))
 
-    def _logs(self, ids: Sequence[str]) -> dict[str, list[ReviewEntry]]:
+    def _logs(self, article: str | None = None) -> dict[str, list[ReviewEntry]]:
+        """The review log grouped by attribution (of one article, or of all)."""
+        if article is None:
+            rows = self._read("SELECT * FROM review_log ORDER BY seq")
+        else:
+            rows = self._read(
+                "SELECT * FROM review_log WHERE article_id = ? ORDER BY seq", (article,)
+            )
         logs: dict[str, list[ReviewEntry]] = {}
-        if not ids:
-            return logs
-        for r in self._read("SELECT * FROM review_log ORDER BY seq"):
+        for r in rows:
             logs.setdefault(r["attribution_id"], []).append(ReviewEntry(**dict(r)))
         return logs
 

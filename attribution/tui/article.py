@@ -3,7 +3,6 @@ audit panels, and every review action."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -13,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from attribution.audit import audit
+from attribution.audit import audit, kept_claims, outlet_mix
 from attribution.export import claims_frame
 from attribution.model import SourceKind
 from attribution.tui.modals import Choice, Prompt
@@ -142,12 +141,7 @@ class ArticleScreen(Screen[None]):
         frame = claims_frame(self.review.store, self.review.registry, article=self.article_id)
         articles = self.review.store.articles(self.article_id)
         rows = audit(frame, articles, self.review.registry) if articles else []
-        kept = frame[frame["review_status"] != "rejected"]
-        counts = Counter(
-            v if isinstance(v, str) else o
-            for o, v in zip(kept["outlet"], kept["via"], strict=True)
-            if isinstance(o, str) or isinstance(v, str)
-        )
+        counts = outlet_mix(kept_claims(frame))
         self.query_one("#audit", Static).update(
             audit_panel(rows[0] if rows else None, dict(counts))
         )
