@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import traceback
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,6 +14,8 @@ from typing import Annotated, Any
 import typer
 
 from attribution.errors import AttributionError
+
+PROGRESS_MIN_ARTICLES = 10  # fewer articles than this take seconds: no bar
 
 app = typer.Typer(
     name="attribution",
@@ -53,6 +57,11 @@ def _registry(extra: list[Path] | None) -> Any:
     return load_registry(extra or [])
 
 
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
 @app.command()
 def annotate(
     paths: Annotated[list[Path], typer.Argument(help="Article files or directories.")],
@@ -78,41 +87,78 @@ def annotate(
     gate: Annotated[
         bool, typer.Option("--gate/--no-gate", help="Parse only sentences that can hold a cue.")
     ] = True,
+    workers: Annotated[
+        int, typer.Option(help="Processes that parse at once (one model each).", min=1)
+    ] = 1,
+    engine: Annotated[
+        Engine, typer.Option(help="local: this machine; dask: a Dask cluster.")
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address (default: a local cluster of --workers)."),
+    ] = None,
+    shards: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --engine dask: workers write JSONL shards here (load them with "
+            "'attribution import') instead of sending results back."
+        ),
+    ] = None,
     registry: RegistryOption = None,
 ) -> None:
     """Find every attribution in the articles, store them, and print one record each."""
-    from attribution.ingest import read_articles
+    from attribution.engine import Job, dask_client, run_dask, run_local
+    from attribution.ingest import count_articles, iter_input_files
     from attribution.output import records, render_table, write_csv, write_jsonl
-    from attribution.pipeline import AnnotatedArticle, Annotator
+    from attribution.pipeline import AnnotatedArticle
+    from attribution.shards import shard_files
 
     if lang is not None and lang not in ("fr", "en"):
         raise AttributionError(f"--lang must be fr or en, not {lang!r}")
-    annotator = Annotator(_registry(registry), backend.value, batch_size=batch_size, gate=gate)
+    if engine is Engine.local and (scheduler or shards):
+        raise AttributionError("--scheduler and --shards need --engine dask")
+    job = Job(
+        _registry(registry),
+        backend.value,
+        batch_size=batch_size,
+        gate=gate,
+        lang=lang,
+        publisher=publisher,
+        max_bytes=int(max_mb * 1_000_000),
+    )
+    files = list(iter_input_files(paths))
     failures = 0
     saved: Counter[str] = Counter()
     vanished: list[str] = []
-    database = _open_store(db) if store else None
+    database = _open_store(db) if store and shards is None else None
+
+    def results() -> Any:
+        if engine is Engine.local:
+            yield from run_local([str(f) for f in files], job, workers)
+            return
+        with dask_client(scheduler, workers) as client:
+            yield from run_dask([str(f) for f in files], job, client, shards)
 
     def rows() -> Any:
         nonlocal failures
-        articles = read_articles(
-            paths, lang=lang, publisher=publisher, max_bytes=int(max_mb * 1_000_000)
-        )
-        for item in annotator.annotate(articles):
-            if isinstance(item, AnnotatedArticle):
-                if item.article.encoding not in ("utf-8", "ascii"):
-                    typer.echo(
-                        f"note: {item.article.path}: not UTF-8, read as {item.article.encoding}",
-                        err=True,
-                    )
-                if database is not None:
-                    result = database.save(item)
-                    saved[result.status] += 1
-                    vanished.extend(f"{result.article}: {v}" for v in result.vanished)
-                yield from records(item)
-            else:
-                failures += 1
-                _err(str(item))
+        with _progress(count_articles(files) if shards is None else 0) as advance:
+            for item in results():
+                advance()
+                if isinstance(item, AnnotatedArticle):
+                    if item.article.encoding not in ("utf-8", "ascii"):
+                        typer.echo(
+                            f"note: {item.article.path}: not UTF-8, "
+                            f"read as {item.article.encoding}",
+                            err=True,
+                        )
+                    if database is not None:
+                        result = database.save(item)
+                        saved[result.status] += 1
+                        vanished.extend(f"{result.article}: {v}" for v in result.vanished)
+                    yield from records(item)
+                else:
+                    failures += 1
+                    _err(str(item))
 
     out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
@@ -127,11 +173,82 @@ def annotate(
             out.close()
         if database is not None:
             database.close()
+    if shards is not None:
+        written = len(list(shard_files([shards])))
+        typer.echo(
+            f"{shards}: {written} shards; load them with: attribution import {shards}", err=True
+        )
     if database is not None:
-        summary = ", ".join(f"{n} {status}" for status, n in sorted(saved.items())) or "nothing"
-        typer.echo(f"{db}: {summary}", err=True)
-        for line in vanished:
-            typer.echo(f"{db}: gone from the new text, reviews kept: {line}", err=True)
+        _report_saved(db, saved, vanished)
+    if failures:
+        raise typer.Exit(1)
+
+
+def _report_saved(db: Path, saved: Counter[str], vanished: list[str]) -> None:
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(saved.items())) or "nothing"
+    typer.echo(f"{db}: {summary}", err=True)
+    for line in vanished:
+        typer.echo(f"{db}: gone from the new text, reviews kept: {line}", err=True)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr with articles/s and the time left, when stderr is a
+    terminal and the run is long enough to need one."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("annotating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not console.is_terminal or total < PROGRESS_MIN_ARTICLES,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("annotate", total=total, rate="")
+
+        def advance() -> None:
+            speed = bar.tasks[0].speed
+            bar.update(task, advance=1, rate=f"{speed:.1f} articles/s" if speed else "")
+
+        yield advance
+
+
+@app.command("import")
+def import_shards(
+    paths: Annotated[list[Path], typer.Argument(help="Shard files or directories of shards.")],
+    db: Annotated[Path, typer.Option(help="The SQLite store to load them into.")] = Path(
+        "attribution.db"
+    ),
+) -> None:
+    """Load the shards that 'annotate --engine dask --shards DIR' wrote into a store."""
+    from attribution.shards import read_shards
+
+    failures = 0
+    saved: Counter[str] = Counter()
+    vanished: list[str] = []
+    with _open_store(db) as database:
+        for record in read_shards(paths):
+            if isinstance(record, AttributionError):
+                failures += 1
+                _err(str(record))
+                continue
+            result = database.save(record)
+            saved[result.status] += 1
+            vanished.extend(f"{result.article}: {v}" for v in result.vanished)
+    _report_saved(db, saved, vanished)
     if failures:
         raise typer.Exit(1)
 
@@ -446,16 +563,13 @@ def evaluate(
 
 def main() -> None:
     """Entry point: user errors are one line on stderr; `--debug` shows tracebacks."""
-    import click
-
     args = sys.argv[1:]
     debug = "--debug" in args
     if debug:
         args = [a for a in args if a != "--debug"]
     try:
-        status = app(args=args, prog_name="attribution", standalone_mode=False)
-        if isinstance(status, int) and status:
-            sys.exit(status)
+        # click reports usage errors and exit codes itself; the rest comes here
+        app(args=args, prog_name="attribution")
     except AttributionError as err:
         if debug:
             traceback.print_exc()
@@ -463,14 +577,6 @@ def main() -> None:
         for line in lines:
             _err(line)
         sys.exit(1)
-    except click.exceptions.Exit as err:
-        sys.exit(err.exit_code)
-    except click.ClickException as err:
-        err.show()
-        sys.exit(err.exit_code)
-    except click.exceptions.Abort:
-        _err("aborted")
-        sys.exit(130)
     except KeyboardInterrupt:
         _err("interrupted")
         sys.exit(130)

@@ -14,7 +14,12 @@ class InputError(AttributionError):
         where = f"{path}:{line}" if line is not None else f"{path}"
         super().__init__(f"{where}: {message}")
         self.path = str(path)
+        self.message = message
         self.line = line
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, int | None]]:
+        # pickled as its arguments, to cross to and from worker processes
+        return (InputError, (self.path, self.message, self.line))
 
 
 class ModelNotInstalled(AttributionError):

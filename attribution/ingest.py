@@ -76,6 +76,22 @@ def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
                     yield Path(root) / name
 
 
+def count_articles(files: Iterable[Path]) -> int:
+    """How many articles the files hold, for a progress bar: one a file, one a non-blank
+    line of a JSONL file (an unreadable file counts one, for its error)."""
+    total = 0
+    for path in files:
+        if path.suffix.lower() != ".jsonl":
+            total += 1
+            continue
+        try:
+            with path.open("rb") as lines:
+                total += sum(1 for line in lines if line.strip()) or 1
+        except OSError:
+            total += 1
+    return total
+
+
 def read_articles(
     paths: Iterable[str | os.PathLike[str]],
     *,
@@ -95,6 +111,8 @@ def read_articles(
 def read_file(path: Path, max_bytes: int = MAX_BYTES) -> Iterator[Article | InputError]:
     """Articles of one file (a JSONL file may also yield errors for single lines)."""
     suffix = path.suffix.lower()
+    if not path.exists():
+        raise InputError(path, "no such file")
     if suffix not in SUFFIXES:
         raise InputError(
             path,

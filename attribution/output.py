@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
+from attribution.model import Article
 from attribution.pipeline import AnnotatedArticle
 
 FIELDS = (
@@ -57,6 +59,27 @@ def records(annotated: AnnotatedArticle) -> Iterator[dict[str, Any]]:
             "confidence": round(a.confidence, 3),
             "registry_hash": annotated.registry_hash,
         }
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """An annotated article as plain data: what the store saves, and one line of a shard."""
+
+    article: Article
+    attributions: list[dict[str, Any]]  # records(), the output contract
+    stats: tuple[int, int, int]  # AnnotatedArticle.sentence_stats()
+    backend: str
+    registry_hash: str
+
+
+def article_record(annotated: AnnotatedArticle) -> ArticleRecord:
+    return ArticleRecord(
+        annotated.article,
+        list(records(annotated)),
+        annotated.sentence_stats(),
+        annotated.backend,
+        annotated.registry_hash,
+    )
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:

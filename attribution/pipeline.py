@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import islice
 
 from attribution.errors import AttributionError
 from attribution.extract import extract
-from attribution.gate import gate
+from attribution.gate import GatedText, gate
 from attribution.lexicon import load_lexicon
 from attribution.link import link
 from attribution.model import Article, Attribution, Parse
@@ -18,46 +20,61 @@ from attribution.registry import Registry
 
 @dataclass(frozen=True)
 class AnnotatedArticle:
+    """An article's attributions, with what the output and the audit need of its parse:
+    the sentence spans and counts. The parse itself is not kept (it is many times the
+    size of the text, and nothing after extraction reads it), so a result is cheap to
+    hold, to pickle to another process and to stream."""
+
     article: Article
-    parse: Parse
     attributions: list[Attribution]
     backend: str
     registry_hash: str
-    skipped_sentences: int = 0  # sentences the cue gate kept from the parser
-    skipped_statements: int = 0  # of which statements (not questions, 4 words or more)
+    sentences: tuple[tuple[int, int], ...]  # (start, end) of each parsed sentence
+    stats: tuple[int, int, int]  # see sentence_stats
 
     def sentence_stats(self) -> tuple[int, int, int]:
         """Sentences; those that state something (a finite verb, not a question); and
         those of them that no attribution touches (no cue or claim in them)."""
-        touched: set[int] = set()
-        for a in self.attributions:
-            touched.add(a.sentence)
-            for sent in self.parse.sentences:
-                if sent.start < a.claim.end and a.claim.start < sent.end:
-                    touched.add(sent.index)
-        factual = [
-            s
-            for s in self.parse.sentences
-            if not self.parse.text[s.start : s.end].rstrip().endswith("?")
-            and any(
-                t.upos in ("VERB", "AUX") and t.feat("VerbForm") == "Fin"
-                for t in self.parse.sentence_tokens(s)
-            )
-        ]
-        unattributed = [s for s in factual if s.index not in touched]
-        return (
-            len(self.parse.sentences) + self.skipped_sentences,
-            len(factual) + self.skipped_statements,
-            len(unattributed) + self.skipped_statements,
-        )
+        return self.stats
 
     def sentence_text(self, index: int) -> str:
-        sent = self.parse.sentences[index]
-        return self.parse.text[sent.start : sent.end]
+        start, end = self.sentences[index]
+        return self.article.text[start:end]
+
+
+def sentence_counts(
+    parse: Parse, attributions: list[Attribution], gated: GatedText | None = None
+) -> tuple[int, int, int]:
+    """The counts of AnnotatedArticle.sentence_stats; the sentences the cue gate kept from
+    the parser count as they were judged there."""
+    touched: set[int] = set()
+    for a in attributions:
+        touched.add(a.sentence)
+        for sent in parse.sentences:
+            if sent.start < a.claim.end and a.claim.start < sent.end:
+                touched.add(sent.index)
+    factual = [
+        s
+        for s in parse.sentences
+        if not parse.text[s.start : s.end].rstrip().endswith("?")
+        and any(
+            t.upos in ("VERB", "AUX") and t.feat("VerbForm") == "Fin"
+            for t in parse.sentence_tokens(s)
+        )
+    ]
+    unattributed = sum(1 for s in factual if s.index not in touched)
+    skipped = max(0, gated.sentences - len(parse.sentences)) if gated else 0
+    skipped_statements = gated.skipped_statements if gated else 0
+    return (
+        len(parse.sentences) + skipped,
+        len(factual) + skipped_statements,
+        unattributed + skipped_statements,
+    )
 
 
 class Annotator:
-    """Parses with one backend per language (loaded on first use), extracts and links."""
+    """Parses with one backend per language (loaded on first use), extracts and links.
+    `timings` adds up the seconds spent in each step, for benchmarks."""
 
     def __init__(
         self, registry: Registry, backend: str = "spacy", batch_size: int = 32, gate: bool = True
@@ -66,6 +83,7 @@ class Annotator:
         self.backend_name = backend
         self.batch_size = batch_size
         self.gate = gate
+        self.timings: defaultdict[str, float] = defaultdict(float)
         self._backends: dict[str, Backend] = {}
 
     def backend(self, lang: str) -> Backend:
@@ -93,37 +111,47 @@ class Annotator:
                 by_lang.setdefault(item.lang or "fr", []).append(k)
         for lang, indexes in by_lang.items():
             articles = [a for a in (batch[k] for k in indexes) if isinstance(a, Article)]
+            clock = time.perf_counter()
             gated = [gate(a.text, load_lexicon(lang)) for a in articles] if self.gate else []
+            self.timings["gate"] += time.perf_counter() - clock
             try:
                 backend = self.backend(lang)
+                clock = time.perf_counter()
                 texts = [a.text for a in articles]
                 if gated:
                     blocks = {id(t): g.blocks for t, g in zip(texts, gated, strict=True)}
                     parses = list(backend.parse(texts, by_text_id(blocks)))
                 else:
                     parses = list(backend.parse(texts))
+                self.timings["parse"] += time.perf_counter() - clock
             except AttributionError as err:
                 for k, a in zip(indexes, articles, strict=True):
                     results[k] = AttributionError(f"{a.id}: {err}")
                 continue
             for n, (k, article, parse) in enumerate(zip(indexes, articles, parses, strict=True)):
-                annotated = self.annotate_parse(article, parse, backend.name)
-                if gated:
-                    g = gated[n]
-                    annotated = replace(
-                        annotated,
-                        skipped_sentences=max(0, g.sentences - len(parse.sentences)),
-                        skipped_statements=g.skipped_statements,
-                    )
-                results[k] = annotated
+                results[k] = self.annotate_parse(
+                    article, parse, backend.name, gated[n] if gated else None
+                )
         for k in range(len(batch)):
             yield results[k]
 
-    def annotate_parse(self, article: Article, parse: Parse, backend: str) -> AnnotatedArticle:
-        lexicon = load_lexicon(article.lang or "fr")
-        found = extract(parse, lexicon, article.id)
+    def annotate_parse(
+        self, article: Article, parse: Parse, backend: str, gated: GatedText | None = None
+    ) -> AnnotatedArticle:
+        clock = time.perf_counter()
+        found = extract(parse, load_lexicon(article.lang or "fr"), article.id)
+        linked_at = time.perf_counter()
+        attributions = link(found, self.registry, article)
+        done = time.perf_counter()
+        self.timings["extract"] += linked_at - clock
+        self.timings["link"] += done - linked_at
         return AnnotatedArticle(
-            article, parse, link(found, self.registry, article), backend, self.registry.hash
+            article,
+            attributions,
+            backend,
+            self.registry.hash,
+            tuple((s.start, s.end) for s in parse.sentences),
+            sentence_counts(parse, attributions, gated),
         )
 
 

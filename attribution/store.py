@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
 
 from attribution.errors import AttributionError
-from attribution.output import records
+from attribution.output import ArticleRecord, article_record
 from attribution.pipeline import AnnotatedArticle
 
 APPLICATION_ID = 0x41545452  # "ATTR": marks the file as ours (PRAGMA application_id)
@@ -250,16 +250,17 @@ class Store:
 
     # --- articles and attributions ----------------------------------------------------
 
-    def save(self, annotated: AnnotatedArticle) -> SaveResult:
+    def save(self, annotated: AnnotatedArticle | ArticleRecord) -> SaveResult:
         """Store an annotated article: unchanged content is a no-op; changed content keeps
         the reviews of attributions that survive and reports those that vanished."""
-        article = annotated.article
+        record = annotated if isinstance(annotated, ArticleRecord) else article_record(annotated)
+        article = record.article
         rows = [
-            {**r, "position": k, "backend": annotated.backend}
-            for k, r in enumerate(records(annotated))
+            {**r, "position": k, "backend": record.backend}
+            for k, r in enumerate(record.attributions)
         ]
         rows = _unique_ids(rows)
-        stats = annotated.sentence_stats()
+        stats = record.stats
         now = _now()
 
         def work(db: sqlite3.Connection) -> SaveResult:
@@ -269,7 +270,7 @@ class Store:
             if (
                 old is not None
                 and old["content_hash"] == article.content_hash
-                and old["registry_hash"] == annotated.registry_hash
+                and old["registry_hash"] == record.registry_hash
             ):
                 return SaveResult(article.id, "unchanged")
             db.execute(
@@ -298,8 +299,8 @@ class Store:
                     article.path,
                     article.text,
                     *stats,
-                    annotated.backend,
-                    annotated.registry_hash,
+                    record.backend,
+                    record.registry_hash,
                     now,
                 ),
             )

@@ -80,7 +80,7 @@ def test_gating_changes_no_attribution(tmp_path: Path) -> None:
         ]
         if gated:
             first = annotated[0]
-            assert len(first.parse.sentences) < len(list(sentence_spans(TEXT)))
+            assert len(first.sentences) < len(list(sentence_spans(TEXT)))
             assert first.sentence_stats()[0] == len(list(sentence_spans(TEXT)))
     assert results[True] == results[False]
 

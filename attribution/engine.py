@@ -1,0 +1,166 @@
+"""Where annotation runs: in this process, in worker processes, or on a Dask cluster.
+
+Every engine applies one function, `annotate_files`, to chunks of input files and gives
+the results back in input order, so the output does not depend on the engine. At most a
+few chunks are in flight at a time, so memory stays flat however long the corpus.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from attribution.errors import AttributionError
+from attribution.ingest import MAX_BYTES, read_articles
+from attribution.output import article_record
+from attribution.pipeline import AnnotatedArticle, Annotator
+from attribution.registry import Registry
+from attribution.shards import shard_name, write_shard
+
+Result = AnnotatedArticle | AttributionError
+T = TypeVar("T", covariant=True)
+
+
+@dataclass(frozen=True)
+class Job:
+    """How to annotate, as one picklable value that every worker receives."""
+
+    registry: Registry
+    backend: str = "spacy"
+    batch_size: int = 32
+    gate: bool = True
+    lang: str | None = None
+    publisher: str | None = None
+    max_bytes: int = MAX_BYTES
+
+
+_ANNOTATORS: dict[tuple[str, str, int, bool], Annotator] = {}
+
+
+def annotator_for(job: Job) -> Annotator:
+    """The process's annotator for this job: a worker loads its model once."""
+    key = (job.registry.hash, job.backend, job.batch_size, job.gate)
+    if key not in _ANNOTATORS:
+        _ANNOTATORS[key] = Annotator(job.registry, job.backend, job.batch_size, job.gate)
+    return _ANNOTATORS[key]
+
+
+def annotate_files(files: Iterable[str | Path], job: Job) -> Iterator[Result]:
+    """Read, parse, extract and link the articles of these files, in order."""
+    articles = read_articles(files, lang=job.lang, publisher=job.publisher, max_bytes=job.max_bytes)
+    return annotator_for(job).annotate(articles)
+
+
+def annotate_chunk(files: Sequence[str], job: Job) -> list[Result]:
+    return list(annotate_files(files, job))
+
+
+def shard_chunk(numbered: Sequence[tuple[int, str]], job: Job, directory: str) -> list[Result]:
+    """Annotate a chunk and write its articles to a shard named by the chunk's first input
+    number (so that shard names sort in input order); give back only the errors."""
+    results = annotate_chunk([f for _, f in numbered], job)
+    articles = [article_record(r) for r in results if isinstance(r, AnnotatedArticle)]
+    if articles:
+        write_shard(Path(directory) / shard_name(numbered[0][0]), articles)
+    return [r for r in results if isinstance(r, AttributionError)]
+
+
+def chunked(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+class _Future(Protocol[T]):
+    def result(self) -> T: ...
+
+
+def in_order(futures: Iterable[_Future[list[Result]]], window: int) -> Iterator[Result]:
+    """The results of futures in the order given, with at most `window` started ahead
+    (futures are started as the iterable is consumed)."""
+    pending: deque[_Future[list[Result]]] = deque()
+    for future in futures:
+        pending.append(future)
+        if len(pending) >= window:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
+
+
+def run_local(files: Sequence[str], job: Job, workers: int = 1) -> Iterator[Result]:
+    """Annotate in this process, or in `workers` processes, each with its own model."""
+    if workers <= 1:
+        yield from annotate_files(files, job)
+        return
+    # spawn, not fork: the parent may hold threads (a progress bar) and loaded libraries
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        chunks = (
+            pool.submit(annotate_chunk, chunk, job) for chunk in chunked(files, job.batch_size)
+        )
+        yield from in_order(chunks, window=2 * workers)
+    except BrokenProcessPool as err:
+        raise AttributionError(
+            f"a worker process died ({err}); what was stored so far is kept"
+        ) from err
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def dask_client(scheduler: str | None, workers: int) -> Any:
+    """A client of the cluster at `scheduler`, or of a local cluster of `workers` processes."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as err:
+        raise AttributionError(
+            'the dask engine needs its extra: pip install "attribution[dask]"'
+        ) from err
+    if scheduler:
+        try:
+            return Client(scheduler, timeout="30s")
+        except OSError as err:
+            raise AttributionError(
+                f"cannot reach the Dask scheduler at {scheduler}: {err}"
+            ) from err
+    cluster = LocalCluster(
+        n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    return Client(cluster)
+
+
+def run_dask(
+    files: Sequence[str],
+    job: Job,
+    client: Any,
+    shards: Path | None = None,
+    window: int | None = None,
+) -> Iterator[Result]:
+    """Annotate a Dask bag of the input files, one partition per chunk, on the client's
+    cluster. The results come back in input order; with `shards`, workers write the
+    articles to shards in that directory (shared by the cluster) and send back only errors.
+    """
+    import dask.bag
+
+    numbered = list(enumerate(str(f) for f in files))
+    if not numbered:
+        return
+    bag = dask.bag.from_sequence(numbered, partition_size=job.batch_size)
+    if shards is not None:
+        shards.mkdir(parents=True, exist_ok=True)
+        partitions = bag.map_partitions(shard_chunk, job, str(shards))
+    else:
+        partitions = bag.map_partitions(_annotate_numbered, job)
+    computing: Callable[[Any], _Future[list[Result]]] = client.compute
+    window = window or 2 * max(1, len(client.scheduler_info().get("workers", {})))
+    yield from in_order((computing(p) for p in partitions.to_delayed()), window)
+
+
+def _annotate_numbered(numbered: Sequence[tuple[int, str]], job: Job) -> list[Result]:
+    return annotate_chunk([f for _, f in numbered], job)
