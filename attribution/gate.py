@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from attribution.lexicon import Lexicon, unaccented
 
 CONTEXT_SENTENCES = 2  # sentences kept before a cue sentence, for pronouns and speakers
-MIN_STEM = 4
 # A sentence ends at . ! ? … (and the quotation mark closing it), before a capital or a quote.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])([»”\"’)]?)\s+(?=[«“\"A-ZÀ-ÖØ-Ý0-9])")
 
@@ -40,21 +39,79 @@ def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
         offset += len(line) + 1
 
 
-_PATTERNS: dict[int, re.Pattern[str]] = {}
+# Accented Latin letters folded to their base letter, one character for one, so that
+# "déclaré" and "declare" match alike and offsets hold.
+_FOLD = str.maketrans(
+    {
+        c: base
+        for c in map(chr, range(0xC0, 0x250))
+        if len(base := unaccented(c)) == 1 and base != c and ord(base) < 0x80
+    }
+    | {"’": "'", "‘": "'", "ʼ": "'"}
+)
+_WORD = re.compile(r"\w+")
 
 
-def cue_pattern(lex: Lexicon) -> re.Pattern[str]:
-    """Everything that can start an attribution, as one case-insensitive regex over
-    accent-folded text (built once per lexicon)."""
-    if id(lex) not in _PATTERNS:
-        _PATTERNS[id(lex)] = _build_pattern(lex)
-    return _PATTERNS[id(lex)]
+@dataclass(frozen=True)
+class CueMatcher:
+    """What can start an attribution, from the lexicon: single words (a set lookup) and
+    phrases, quotation marks and "pour X," (one regex), over folded text."""
+
+    words: frozenset[str]
+    pattern: re.Pattern[str]
+    anaphors: frozenset[str]  # words that point back: pronouns, demonstratives
+    marks: frozenset[str]  # quotation marks: a quote's speaker may be in the sentence before
+
+    def __call__(self, folded: str) -> bool:
+        return bool(self.pattern.search(folded)) or not self.words.isdisjoint(
+            _WORD.findall(folded.lower())
+        )
+
+    def refers_back(self, folded: str) -> bool:
+        """Whether a cue sentence may need the sentences before it: for a pronoun's or a
+        demonstrative's antecedent, a continuation's source, a quote's speaker."""
+        return not self.marks.isdisjoint(folded) or not self.anaphors.isdisjoint(
+            _WORD.findall(folded.lower())
+        )
 
 
-def _build_pattern(lex: Lexicon) -> re.Pattern[str]:
-    words: set[str] = set()
+_MATCHERS: dict[int, CueMatcher] = {}
+
+
+def cue_matcher(lex: Lexicon) -> CueMatcher:
+    """The lexicon's cue matcher (built once per lexicon)."""
+    if id(lex) not in _MATCHERS:
+        _MATCHERS[id(lex)] = _build_matcher(lex)
+    return _MATCHERS[id(lex)]
+
+
+def fold(text: str) -> str:
+    """Accents off, plain apostrophes: same length as the text."""
+    return text.translate(_FOLD)
+
+
+def inflections(lex: Lexicon, lemma: str) -> set[str]:
+    """A verb as infinitive, bare stem ("dément") and stem + each regular ending of its
+    class (irregular forms are the lexicon's gate words)."""
+    forms = {lemma}
+    for infinitive_ending, endings in lex.verb_endings.items():
+        if infinitive_ending and lemma.endswith(infinitive_ending):
+            stem = lemma[: -len(infinitive_ending)]
+            forms |= {stem, *(stem + ending for ending in endings)}
+    return forms
+
+
+def _phrase(phrase: str) -> str:
+    """A phrase as a regex: one word may come between two of its words ("il serait même
+    question", "a fait également savoir")."""
+    words = [re.escape(w) for w in re.split(r"\s+|(?<=')", phrase) if w]
+    return r"(?:\s*\w+\s)?\s*".join(words)
+
+
+def _build_matcher(lex: Lexicon) -> CueMatcher:
+    entries: set[str] = set()
     for phrases in lex.source_prepositions.values():
-        words |= {" ".join(p) for p in phrases}
+        entries |= {" ".join(p) for p in phrases}
     for group in (
         lex.source_infinitives,
         lex.source_noun_phrases,
@@ -63,37 +120,54 @@ def _build_pattern(lex: Lexicon) -> re.Pattern[str]:
         lex.self_phrases,
         lex.continuation_phrases,
     ):
-        words |= {" ".join(p) for p in group}
-    words |= set(lex.speech_nouns) | set(lex.verb_forms) | set(lex.gate_words)
-    words |= set(lex.source_kinds.get("social_media", ()))  # "sur les réseaux sociaux, …"
-    stems = set()
+        entries |= {" ".join(p) for p in group}
     for lemma in lex.speech_verbs | lex.relay_verbs:
-        for ending in sorted(lex.verb_endings, key=len, reverse=True):
-            if lemma.endswith(ending) and len(lemma) - len(ending) >= MIN_STEM:
-                stems.add(lemma[: len(lemma) - len(ending)])
-                break
-        else:
-            words.add(lemma)
-    folded = sorted({unaccented(w.lower()) for w in words if w}, key=len, reverse=True)
-    alternatives = [re.escape(w).replace(r"\ ", r"\s*") + r"\b" for w in folded]
-    alternatives += [
-        re.escape(unaccented(s)) + r"\w*" for s in sorted(stems, key=len, reverse=True)
-    ]
-    marks = "".join(re.escape(o) for o, _ in lex.quote_pairs) + '"'
-    view = "|".join(re.escape(w) for w in lex.view_prepositions)
-    parts = [rf"\b(?:{'|'.join(alternatives)})", rf"[{marks}]"]
-    if view:
-        parts.append(rf"\b(?:{view})\s[^,.;]{{1,80}},")  # "Pour le ministre, …"
-    return re.compile("|".join(parts), re.IGNORECASE)
+        entries |= inflections(lex, lemma)
+    for first, *rest in lex.speech_phrases:  # "laisse entendre", "a tiré la sonnette …"
+        entries |= {" ".join([form, *rest]) for form in inflections(lex, first)}
+    entries |= set(lex.speech_nouns) | set(lex.gate_words)
+    entries |= set(lex.source_kinds.get("social_media", ()))  # "sur les réseaux sociaux, …"
+    folded = {fold(e.lower()) for e in entries if e}
+    words = frozenset(e for e in folded if _WORD.fullmatch(e))
+    multiword = sorted(folded - words, key=len, reverse=True)
+    parts = [r"(?<!\w)(?:" + "|".join(_phrase(p) for p in multiword) + r")(?!\w)"]
+    parts.append("[" + re.escape("".join(o for o, _ in lex.quote_pairs) + '"') + "]")
+    if lex.view_prepositions:
+        # "Pour le ministre, …", "pour Jean Dupont, …", "pour lui, …": a holder of views
+        holders = sorted(
+            {fold(w) for w in lex.view_holder_nouns | lex.view_holder_pronouns}, key=len
+        )
+        parts.append(
+            rf"\b(?:{'|'.join(map(re.escape, lex.view_prepositions))})\s"
+            rf"(?:[^,.;]{{0,40}}?\b(?:{'|'.join(map(re.escape, holders))})\b"
+            r"|(?-i:[A-Z]))[^,.;]{0,80},"
+        )
+    anaphors = {
+        w
+        for group in (
+            lex.pronouns,
+            lex.demonstrative_pronouns,
+            lex.demonstrative_adjectives,
+            lex.demonstrative_determiners,
+            *lex.continuation_phrases,
+        )
+        for entry in group
+        for w in _WORD.findall(fold(entry.lower()))[:1]  # "celui-ci": celui; "même source": même
+    }
+    marks = frozenset("".join(o + c for o, c in lex.quote_pairs) + '"')
+    return CueMatcher(words, re.compile("|".join(parts), re.IGNORECASE), frozenset(anaphors), marks)
 
 
 def gate(text: str, lex: Lexicon) -> GatedText:
     spans = list(sentence_spans(text))
-    pattern = cue_pattern(lex)
+    matcher = cue_matcher(lex)
+    folded = fold(text)
     keep: set[int] = set()
     for k, (start, end) in enumerate(spans):
-        if pattern.search(unaccented(text[start:end].replace("’", "'"))):
-            keep.update(range(max(0, k - CONTEXT_SENTENCES), k + 1))
+        sentence = folded[start:end]
+        if matcher(sentence):
+            context = CONTEXT_SENTENCES if matcher.refers_back(sentence) else 0
+            keep.update(range(max(0, k - context), k + 1))
     blocks = _merge([spans[k] for k in sorted(keep)], text)
     skipped = [
         (s, e)
