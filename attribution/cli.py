@@ -141,7 +141,9 @@ def annotate(
 
     def rows() -> Any:
         nonlocal failures
-        with _progress(count_articles(files) if shards is None else 0) as advance:
+        # records printed to the terminal would break the bar's line: no bar then
+        quiet = shards is not None or (output is None and sys.stdout.isatty())
+        with _progress(0 if quiet else count_articles(files)) as advance:
             for item in results():
                 advance()
                 if isinstance(item, AnnotatedArticle):

@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -127,8 +128,10 @@ def _start_worker(backend: str) -> None:
         sys.modules.setdefault("torch", None)  # type: ignore[arg-type]
 
 
-def dask_client(scheduler: str | None, workers: int) -> Any:
-    """A client of the cluster at `scheduler`, or of a local cluster of `workers` processes."""
+@contextmanager
+def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
+    """A client of the cluster at `scheduler`, or of a local cluster of `workers`
+    processes that closes with it."""
     try:
         from distributed import Client, LocalCluster
     except ImportError as err:
@@ -137,15 +140,21 @@ def dask_client(scheduler: str | None, workers: int) -> Any:
         ) from err
     if scheduler:
         try:
-            return Client(scheduler, timeout="30s")
+            client = Client(scheduler, timeout="30s")
         except OSError as err:
             raise AttributionError(
                 f"cannot reach the Dask scheduler at {scheduler}: {err}"
             ) from err
-    cluster = LocalCluster(
-        n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None
-    )
-    return Client(cluster)
+        with client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
 
 
 def run_dask(
