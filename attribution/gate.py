@@ -90,15 +90,14 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-def inflections(lex: Lexicon, lemma: str) -> set[str]:
-    """A verb as infinitive, bare stem ("dément") and stem + each regular ending of its
-    class (irregular forms are the lexicon's gate words)."""
-    forms = {lemma}
-    for infinitive_ending, endings in lex.verb_endings.items():
-        if infinitive_ending and lemma.endswith(infinitive_ending):
-            stem = lemma[: -len(infinitive_ending)]
-            forms |= {stem, *(stem + ending for ending in endings)}
-    return forms
+def verb_forms(lex: Lexicon, lemma: str) -> set[str]:
+    """A verb as the gate sees it: infinitive, regular forms, and the bare stem of a
+    class with an infinitive ending ("dément" from "démentir"); irregular forms are the
+    lexicon's gate words."""
+    stems = {
+        lemma[: -len(ending)] for ending in lex.verb_endings if ending and lemma.endswith(ending)
+    }
+    return {lemma, *stems, *lex.inflections(lemma)}
 
 
 def _phrase(phrase: str) -> str:
@@ -122,9 +121,9 @@ def _build_matcher(lex: Lexicon) -> CueMatcher:
     ):
         entries |= {" ".join(p) for p in group}
     for lemma in lex.speech_verbs | lex.relay_verbs:
-        entries |= inflections(lex, lemma)
+        entries |= verb_forms(lex, lemma)
     for first, *rest in lex.speech_phrases:  # "laisse entendre", "a tiré la sonnette …"
-        entries |= {" ".join([form, *rest]) for form in inflections(lex, first)}
+        entries |= {" ".join([form, *rest]) for form in verb_forms(lex, first)}
     entries |= set(lex.speech_nouns) | set(lex.gate_words)
     entries |= set(lex.source_kinds.get("social_media", ()))  # "sur les réseaux sociaux, …"
     folded = {fold(e.lower()) for e in entries if e}

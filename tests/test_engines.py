@@ -27,19 +27,6 @@ pytestmark = pytest.mark.model
 SAMPLES = Path(__file__).parent.parent / "samples" / "fr"
 
 
-def port_8787_may_be_taken(test: Any) -> Any:
-    """For tests that start the engine's LocalCluster: it has no dashboard, but its
-    scheduler still serves HTTP on port 8787. When another Dask, or a parallel test
-    session, holds that port, distributed takes another with a UserWarning, and its failed
-    attempt leaves an unbound socket unclosed (a ResourceWarning). Both would be errors
-    here, and neither says anything about what the engine computes."""
-    taken = pytest.mark.filterwarnings("ignore:Port 8787 is already in use:UserWarning")
-    unbound = pytest.mark.filterwarnings(
-        r"ignore:unclosed <socket\.socket .*laddr=\('0\.0\.0\.0', 0\)>:ResourceWarning"
-    )
-    return taken(unbound(test))
-
-
 @dataclass(frozen=True)
 class Run:
     code: int
@@ -119,7 +106,6 @@ def test_two_worker_processes_give_the_same_bytes_as_one(inputs: list[Path], bas
     assert parallel.transcript == baseline.transcript  # the error too comes back in order
 
 
-@port_8787_may_be_taken
 def test_a_dask_cluster_gives_the_same_bytes_as_one_process(
     inputs: list[Path], baseline: Run
 ) -> None:
@@ -131,7 +117,6 @@ def test_a_dask_cluster_gives_the_same_bytes_as_one_process(
     assert on_dask.transcript == baseline.transcript
 
 
-@port_8787_may_be_taken
 def test_dask_shards_imported_give_the_same_store_as_a_local_run(
     inputs: list[Path], tmp_path: Path
 ) -> None:
@@ -180,7 +165,6 @@ def test_dask_options_without_the_dask_engine_are_a_one_line_error(
     assert sorted(tmp_path.iterdir()) == []  # no store, no shards
 
 
-@port_8787_may_be_taken
 def test_the_local_dask_cluster_closes_with_its_client() -> None:
     """Its scheduler and worker processes do not outlive the run (closing a client of
     `Client(cluster)` alone would leave them running until the Python process exits)."""

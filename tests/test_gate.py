@@ -73,6 +73,18 @@ def test_phrases_allow_a_word_between_their_words() -> None:
     assert not gate("La question reste ouverte depuis hier soir.", fr).blocks
 
 
+def test_english_regular_and_irregular_forms_pass_the_gate() -> None:
+    en = load_lexicon("en")
+    for sentence in (
+        "The mayor claimed the bridge was safe.",
+        "Officials have warned residents.",
+        "According to Reuters, the port is closed.",
+        "The minister said nothing.",
+    ):
+        assert gate(sentence, en).blocks, sentence
+    assert not gate("The bridge fell into the river last night.", en).blocks
+
+
 def test_criteria_and_hearsay_words_pass_the_gate() -> None:
     fr = load_lexicon("fr")
     for sentence in (

@@ -89,16 +89,22 @@ class Lexicon(BaseModel):
             raise ValueError(f"unknown source kinds: {sorted(unknown)}")
         return value
 
+    def inflections(self, lemma: str) -> list[str]:
+        """The regular forms of a verb: its stem and each ending of its class."""
+        forms = []
+        for infinitive_ending, endings in self.verb_endings.items():
+            if lemma.endswith(infinitive_ending) and " " not in lemma:
+                stem = lemma[: len(lemma) - len(infinitive_ending)]
+                forms += [stem + ending for ending in endings]
+        return forms
+
     @functools.cached_property
     def verb_forms(self) -> dict[str, str]:
         """Inflected forms of regular verbs → lemma, for words the lemmatizer got wrong."""
         forms: dict[str, str] = {}
         for lemma in self.speech_verbs | self.relay_verbs:
-            for infinitive_ending, endings in self.verb_endings.items():
-                if lemma.endswith(infinitive_ending) and " " not in lemma:
-                    stem = lemma[: len(lemma) - len(infinitive_ending)]
-                    for ending in endings:
-                        forms.setdefault(stem + ending, lemma)
+            for form in self.inflections(lemma):
+                forms.setdefault(form, lemma)
         return forms
 
     def kind_of_word(self, word: str) -> str | None:
