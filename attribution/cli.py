@@ -143,7 +143,7 @@ def annotate(
         nonlocal failures
         # records printed to the terminal would break the bar's line: no bar then
         quiet = shards is not None or (output is None and sys.stdout.isatty())
-        with _progress(0 if quiet else count_articles(files)) as advance:
+        with _progress(lambda: count_articles(files), quiet) as advance:
             for item in results():
                 advance()
                 if isinstance(item, AnnotatedArticle):
@@ -194,9 +194,10 @@ def _report_saved(db: Path, saved: Counter[str], vanished: list[str]) -> None:
 
 
 @contextmanager
-def _progress(total: int) -> Iterator[Callable[[], None]]:
+def _progress(count: Callable[[], int], quiet: bool) -> Iterator[Callable[[], None]]:
     """A progress bar on stderr with articles/s and the time left, when stderr is a
-    terminal and the run is long enough to need one."""
+    terminal and the run is long enough to need one. The articles are counted (which
+    reads JSONL inputs once more) only when the bar can show."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -208,6 +209,7 @@ def _progress(total: int) -> Iterator[Callable[[], None]]:
     )
 
     console = Console(stderr=True)
+    total = 0 if quiet or not console.is_terminal else count()
     with Progress(
         TextColumn("annotating"),
         BarColumn(),
@@ -216,7 +218,7 @@ def _progress(total: int) -> Iterator[Callable[[], None]]:
         TextColumn("{task.fields[rate]}"),
         TimeRemainingColumn(),
         console=console,
-        disable=not console.is_terminal or total < PROGRESS_MIN_ARTICLES,
+        disable=total < PROGRESS_MIN_ARTICLES,
         transient=True,
     ) as bar:
         task = bar.add_task("annotate", total=total, rate="")

@@ -167,7 +167,6 @@ def run_dask(
     job: Job,
     client: Any,
     shards: Path | None = None,
-    window: int | None = None,
 ) -> Iterator[Result]:
     """Annotate a Dask bag of the input files, one partition per chunk, on the client's
     cluster. The results come back in input order; with `shards`, workers write the
@@ -185,7 +184,7 @@ def run_dask(
     else:
         partitions = bag.map_partitions(_annotate_numbered, job)
     computing: Callable[[Any], _Future[list[Result]]] = client.compute
-    window = window or 2 * max(1, len(client.scheduler_info().get("workers", {})))
+    window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
     yield from in_order((computing(p) for p in partitions.to_delayed()), window)
 
 
