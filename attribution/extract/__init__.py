@@ -6,15 +6,26 @@ No I/O, no backend, no registry: the parse and the lexicon in, attributions out.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from attribution.extract import rules
+from attribution.extract.coordination import split_coordinated
 from attribution.extract.quotes import Quote, find_quotes
 from attribution.extract.relay import apply_relays
 from attribution.extract.resolve import describe, resolve_sources
 from attribution.extract.rules import Finding
 from attribution.extract.spans import span_of
 from attribution.lexicon import Lexicon
-from attribution.model import Attribution, Cue, CueType, Parse, Sentence, Span, Token
+from attribution.model import (
+    Attribution,
+    Cue,
+    CueType,
+    Mention,
+    Parse,
+    Sentence,
+    Span,
+    Token,
+)
 
 Rule = Callable[[Parse, Sentence, Lexicon], Iterator[Finding]]
 SENTENCE_RULES: tuple[Rule, ...] = (
@@ -37,6 +48,7 @@ def extract(parse: Parse, lex: Lexicon, article: str = "") -> list[Attribution]:
     findings = _drop_duplicates(findings)
     findings.sort(key=lambda f: f.cue[0].i)
     apply_relays(parse, lex, findings)
+    findings = split_coordinated(parse, findings)
     claims = [_claim_span(parse, f, quotes) for f in findings]
     findings, claims = _add_quotes_with_neighbour_speaker(parse, lex, quotes, findings, claims)
     mentions = resolve_sources(parse, lex, findings)
@@ -46,6 +58,8 @@ def extract(parse: Parse, lex: Lexicon, article: str = "") -> list[Attribution]:
         if cue_span is None or claim is None:
             continue
         via = describe(parse, lex, f.via) if f.via is not None else None
+        if via is not None and mention is not None:
+            via = _before(parse, via, mention)
         out.append(
             Attribution(
                 article=article,
@@ -60,6 +74,17 @@ def extract(parse: Parse, lex: Lexicon, article: str = "") -> list[Attribution]:
             )
         )
     return out
+
+
+def _before(parse: Parse, via: Mention, source: Mention) -> Mention:
+    """ "a confié à l'agence X Jean Dupont": the relaying outlet's name stops where the
+    speaker's begins."""
+    if not via.span.start < source.span.start < via.span.end:
+        return via
+    end = source.span.start
+    while end > via.span.start and parse.text[end - 1] in " ,":
+        end -= 1
+    return replace(via, span=Span(via.span.start, end, parse.text[via.span.start : end]))
 
 
 def _tokens_inside(parse: Parse, quotes: list[Quote]) -> set[int]:

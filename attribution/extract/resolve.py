@@ -59,6 +59,10 @@ def resolve_sources(parse: Parse, lex: Lexicon, findings: list[Finding]) -> list
 
 def describe(parse: Parse, lex: Lexicon, head: Token, kind_hint: str | None = None) -> Mention:
     toks = mention_tokens(parse, head) or [head]
+    before = parse.tokens[toks[0].i - 1] if toks[0].i > 0 else None
+    if before is not None and before.head == head.i and lower(before) in lex.partitive_articles:
+        toks = [before, *toks]  # "des habitants": a speaker is never a "de" phrase itself
+    toks = _whole_name(parse, toks)
     span = span_of(parse, toks)
     assert span is not None
     if span.text.startswith("-"):  # "a-t-il": the pronoun is "il"
@@ -68,6 +72,18 @@ def describe(parse: Parse, lex: Lexicon, head: Token, kind_hint: str | None = No
     desc = description_tokens(parse, head, lex.description_heads)
     kind = SourceKind(kind_hint) if kind_hint else classify(parse, lex, head, toks)
     return Mention(span, kind, description=span_of(parse, desc) if desc else None)
+
+
+def _whole_name(parse: Parse, toks: list[Token]) -> list[Token]:
+    """A name the parser split goes on with the capitalised proper nouns after it
+    ("Midi" + "Libre")."""
+    if toks[-1].upos != "PROPN":
+        return toks
+    k = toks[-1].i + 1
+    sent = parse.sentences[toks[-1].sent]
+    while k < sent.last and parse.tokens[k].upos == "PROPN" and parse.tokens[k].text[:1].isupper():
+        k += 1
+    return toks + [parse.tokens[j] for j in range(toks[-1].i + 1, k)]
 
 
 def classify(parse: Parse, lex: Lexicon, head: Token, toks: list[Token]) -> SourceKind:
@@ -93,8 +109,13 @@ def classify(parse: Parse, lex: Lexicon, head: Token, toks: list[Token]) -> Sour
         or bool(set(dets) & lex.anonymous_determiners)
         or bool(set(words) & lex.indefinite_quantifiers)
     )
-    human = head.upos == "NOUN" and (
-        lemma in lex.source_kinds.get("anonymous", frozenset()) or lemma in lex.view_holder_nouns
+    human = (
+        head.upos == "NOUN"
+        and lemma not in lex.collective_nouns  # "une ONG" is an organization, unnamed
+        and (
+            lemma in lex.source_kinds.get("anonymous", frozenset())
+            or lemma in lex.view_holder_nouns
+        )
     )
     if indefinite and human and not named:
         return SourceKind.ANONYMOUS  # "un diplomate occidental", "de nombreux analystes"

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from attribution.extract.spans import claim_tokens, mention_tokens, trim
+from attribution.extract.tags import clitic_subject, subject_after, time_word
 from attribution.lexicon import Lexicon, Phrase
 from attribution.model import CueType, Parse, Sentence, Token
 
@@ -390,6 +391,8 @@ def _verb_finding(
         return None  # a bare past participle ("le mouvement, lancé en février") says nothing
     if tagged:  # "« … », a affirmé le ministre": the subject follows the verb
         source = _tag_subject(parse, lex, verb, cue)
+        if source is not None and verb.i < source.i and source.text.startswith("-"):
+            cue = list(parse.tokens[cue[0].i : source.i + 1])  # "précise-t-elle"
         claim, construction, confidence = tagged, "verb_inverted", 0.85
         via = told_outlet(parse, lex, verb)
     else:
@@ -413,7 +416,7 @@ def _verb_finding(
             kind_hint="unnamed",
             constructions=["hearsay"],
         )
-    if source is None or source.lemma.lower() in lex.time_nouns:
+    if source is None or time_word(lex, source):
         return None  # "les prochaines semaines diront si …"
     if source.upos == "PRON" and lower(source).lstrip("-") in lex.non_source_pronouns:
         return None
@@ -654,22 +657,15 @@ def _noun_right_before(parse: Parse, verb: Token) -> Token | None:
 
 
 def _tag_subject(parse: Parse, lex: Lexicon, verb: Token, cue: list[Token]) -> Token | None:
-    """The subject of an inverted tag: a clitic ("a-t-il"), else the first noun phrase
-    after the verb, whatever relation the parser gave it."""
-    for tok in parse.tokens[cue[0].i : verb.i]:
-        if (
-            tok.upos == "PRON"
-            and lower(tok).startswith("-")
-            and lower(tok) not in lex.euphonic_words
-        ):
-            return tok
-    for child in parse.children(verb.i):
-        if child.i <= verb.i or child.rel in ("punct", "advmod", "cc", "mark", "case"):
-            continue
-        if addressee(parse, lex, child) is not None:
-            continue  # "a déclaré à notre chaîne un médecin": the addressee is not the speaker
-        if child.upos in ("NOUN", "PROPN", "PRON") and child.lemma.lower() not in lex.time_nouns:
-            return child
+    """The subject of an inverted tag: a clitic ("a-t-il", "confirme-t-elle"), else the
+    first noun phrase after the verb outside prepositional phrases, else (English) the
+    subject between the comma and the verb."""
+    clitic = clitic_subject(parse, lex, cue[0], verb)
+    if clitic is not None:
+        return clitic
+    after = subject_after(parse, lex, verb)
+    if after is not None:
+        return after
     opener = _tag_opener(parse, lex, cue)  # "…, the minister said": the subject before the verb
     subject = subject_of(parse, lex, verb)
     if subject is not None and opener is not None and opener < subject.i < verb.i:

@@ -47,6 +47,7 @@ class Lexicon(BaseModel):
     criterion_nouns: frozenset[str] = frozenset()
     not_after_preposition: frozenset[str] = frozenset()
     view_holder_nouns: frozenset[str] = frozenset()
+    collective_nouns: frozenset[str] = frozenset()
     view_holder_pronouns: frozenset[str] = frozenset()
     not_view_holder: frozenset[str] = frozenset()
     hearsay_patterns: tuple[Phrase, ...] = ()
@@ -70,6 +71,7 @@ class Lexicon(BaseModel):
     place_prepositions: frozenset[str] = frozenset()
     phrase_particles: frozenset[str] = frozenset()
     euphonic_words: frozenset[str] = frozenset()
+    partitive_articles: frozenset[str] = frozenset()  # "des" that is an article, not "de les"
     impersonal_subjects: frozenset[str] = frozenset()
     non_source_pronouns: frozenset[str] = frozenset()
     demonstrative_determiners: frozenset[str] = frozenset()
