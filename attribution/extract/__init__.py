@@ -45,6 +45,8 @@ def extract(parse: Parse, lex: Lexicon, article: str = "") -> list[Attribution]:
         found = [f for rule in SENTENCE_RULES for f in rule(parse, sent, lex)]
         found += rules.speech_verbs(parse, sent, lex, inside)
         findings += [f for f in found if not any(t.i in inside for t in f.cue)]
+    for f in findings:
+        rules.before_speech_participle(parse, lex, f)
     findings = _drop_duplicates(findings)
     findings.sort(key=lambda f: f.cue[0].i)
     apply_relays(parse, lex, findings)

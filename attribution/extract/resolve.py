@@ -239,11 +239,12 @@ def _antecedent(
         recent = [
             (m, h)
             for g, m, h in history
-            if f.sentence - g.sentence <= LOOKBACK_SENTENCES and h.sent < head.sent
+            if f.sentence - g.sentence <= LOOKBACK_SENTENCES
+            and h.sent < head.sent
+            and _agrees(head, h)
         ]
-        for m, h in reversed(recent):  # the last source spoken of is the likeliest
-            if _agrees(head, h, ("Number",)):
-                return m, h
+        if recent:
+            return recent[-1]  # the last source spoken of is the likeliest
         cand = _last_before(
             parse,
             head,

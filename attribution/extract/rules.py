@@ -384,10 +384,13 @@ def _verb_finding(
     reports = verb.rel == "acl" and (children(parse, verb, "ccomp") or _que_after(parse, lex, verb))
     if nominal_use and not reports and not (tagged and verb.feat("VerbForm") != "Part"):
         return None  # "le projet annoncé", "des sources citées": not a saying
-    participial = verb.feat("VerbForm") == "Part" and verb.feat("Tense") == "Pres"
-    if participial:
+    if _present_participle(verb):
         return _participial(parse, sent, lex, verb, lemma)
-    if not aux and verb.feat("VerbForm") == "Part":
+    if (
+        not aux
+        and verb.feat("VerbForm") == "Part"
+        and clitic_subject(parse, lex, verb, verb) is None
+    ):
         return None  # a bare past participle ("le mouvement, lancé en février") says nothing
     if tagged:  # "« … », a affirmé le ministre": the subject follows the verb
         source = _tag_subject(parse, lex, verb, cue)
@@ -445,7 +448,10 @@ def _verb_claim(
         return claim, "verb_preposed", 0.9
     comp = [c for c in children(parse, verb, "ccomp") if c.i > verb.i]
     if comp:
-        return claim_tokens(parse, comp[0], []), "verb_preposed", 0.9
+        claim = claim_tokens(parse, comp[0], [])
+        while claim and lower(claim[0]) in lex.complementizers:
+            claim = claim[1:]  # "qu'" taken for a relative pronoun
+        return claim, "verb_preposed", 0.9
     xcomp = [c for c in children(parse, verb, "xcomp") if _infinitive(parse, c) and c.i > verb.i]
     infinitive = xcomp[0] if xcomp else _infinitive_after(parse, lex, verb)
     if infinitive is not None:
@@ -463,8 +469,29 @@ def _verb_claim(
         objs = [c for c in children(parse, verb, "obj") if c.upos in ("NOUN", "PROPN")]
         obj = objs[0] if objs else _noun_after(parse, lex, verb)
         if obj is not None and (source is None or obj.i != source.i) and obj.i > verb.i:
-            return [t for t in claim_tokens(parse, obj, []) if t.i > verb.i], "verb_preposed", 0.6
+            return _object_claim(parse, verb, obj), "verb_preposed", 0.6
     return [], "", 0.0
+
+
+_OBJECT_GOES_ON = {"obl", "nmod", "advmod", "obj", "iobj"}
+
+
+def _object_claim(parse: Parse, verb: Token, obj: Token) -> list[Token]:
+    """ "a nié toute frappe sur des zones civiles": the object with the phrases that
+    follow it, wherever the parser hung them, up to a comma or another clause."""
+    toks = [t for t in claim_tokens(parse, obj, []) if t.i > verb.i]
+    if not toks:
+        return toks
+    end = toks[-1].i
+    for child in sorted(parse.children(verb.i), key=lambda t: t.i):
+        if child.i <= end:
+            continue
+        sub = parse.subtree(child)
+        if child.rel not in _OBJECT_GOES_ON or sub[0].i != end + 1:
+            break
+        toks += trim(sub) if sub[-1].text in (".", ",", ";") else sub
+        end = sub[-1].i
+    return trim(toks)
 
 
 def _noun_after(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
@@ -576,7 +603,28 @@ def _que_after(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
             tok.upos in ("VERB", "AUX") and tok.feat("VerbForm") == "Fin" and tok.head != verb.i
         ):
             return None
+        if tok.upos == "VERB" and (_present_participle(tok) or tok.feat("VerbForm") == "Inf"):
+            return None  # "a confirmé ce bilan, indiquant que …": the "que" is the other verb's
     return None
+
+
+def before_speech_participle(parse: Parse, lex: Lexicon, f: Finding) -> None:
+    """ "X a dit que A, affirmant que B": A and B are two claims of X; the first one stops
+    at the comma before the other verb of saying."""
+    for k, tok in enumerate(f.claim):
+        if (
+            k
+            and f.claim[k - 1].text == ","
+            and tok not in f.cue
+            and _present_participle(tok)
+            and speech_lemma(tok, lex) is not None
+        ):
+            f.claim = trim(f.claim[: k - 1])
+            return
+
+
+def _present_participle(tok: Token) -> bool:
+    return tok.feat("VerbForm") == "Part" and tok.feat("Tense") == "Pres"
 
 
 def _infinitive_after(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
