@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from attribution.extract.capability import can_speak
 from attribution.extract.spans import claim_tokens, mention_tokens, trim
 from attribution.extract.tags import clitic_subject, subject_after, time_word
 from attribution.lexicon import Lexicon, Phrase
@@ -99,6 +100,9 @@ def clause_head(parse: Parse, tok: Token) -> Token:
         if anc.upos in ("VERB", "AUX", "ADJ") or anc.head is None:
             break
     return cur
+
+
+OBJECT_CLAIM_CONFIDENCE = 0.6  # "a démenti cette information": a noun, not a clause, is said
 
 
 # --- prepositional cues: selon X, d'après X, à en croire X, de source X -------------
@@ -195,6 +199,8 @@ def _preposition_finding(
         return None
     if obj.lemma.lower() in lex.criterion_nouns or lower(obj) in lex.criterion_nouns:
         return None  # "selon les critères", "selon laquelle"
+    if not can_speak(parse, lex, obj):
+        return None  # "d'après la saison", "selon l'intensité": no one speaks
     if obj.feat("PronType") == "Rel":
         return None
     clause = clause_head(parse, obj)
@@ -421,6 +427,8 @@ def _verb_finding(
         )
     if source is None or time_word(lex, source):
         return None  # "les prochaines semaines diront si …"
+    if confidence <= OBJECT_CLAIM_CONFIDENCE and not can_speak(parse, lex, source):
+        return None  # a plain object says nothing from a mute subject: "la crue annonce l'hiver"
     if source.upos == "PRON" and lower(source).lstrip("-") in lex.non_source_pronouns:
         return None
     constructions = [construction]
@@ -465,11 +473,14 @@ def _verb_claim(
     ]
     if after:
         return claim_tokens(parse, after[0], []), "verb_preposed", 0.85
-    if lemma not in lex.no_object_claim_verbs:
-        objs = [c for c in children(parse, verb, "obj") if c.upos in ("NOUN", "PROPN")]
-        obj = objs[0] if objs else _noun_after(parse, lex, verb)
-        if obj is not None and (source is None or obj.i != source.i) and obj.i > verb.i:
-            return _object_claim(parse, verb, obj), "verb_preposed", 0.6
+    objs = [c for c in children(parse, verb, "obj") if c.upos in ("NOUN", "PROPN")]
+    obj = objs[0] if objs else _noun_after(parse, lex, verb)
+    if obj is not None and (source is None or obj.i != source.i) and obj.i > verb.i:
+        claim = _object_claim(parse, verb, obj)
+        end = claim[-1].i + 1 if claim else verb.i
+        quoted = any(t.text in _QUOTE_MARKS for t in parse.tokens[verb.i + 1 : end + 1])
+        if claim and (lemma in lex.object_claim_verbs or quoted):
+            return claim, "verb_preposed", OBJECT_CLAIM_CONFIDENCE
     return [], "", 0.0
 
 
@@ -509,6 +520,7 @@ def _noun_after(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
 
 
 _CLOSING = {"»", "”", '"'}
+_QUOTE_MARKS = {"«", "»", "“", "”", '"'}
 _TAG_OPENERS = {",", "»", "”", '"', "—", "–", "-"}
 
 
@@ -598,6 +610,8 @@ def _que_after(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
     for k in range(verb.i + 1, min(sent.last, verb.i + _QUE_WINDOW)):
         tok = parse.tokens[k]
         if lower(tok) in lex.complementizers and tok.upos in ("SCONJ", "PRON", "ADV"):
+            if any(lower(t) in lex.comparatives for t in parse.tokens[verb.i + 1 : k]):
+                return None  # "relève moins d'un choix que d'une contrainte"
             return tok if tok.upos == "SCONJ" or tok.rel == "mark" else None
         if tok.text in (".", ";", ":", "«", "“") or (
             tok.upos in ("VERB", "AUX") and tok.feat("VerbForm") == "Fin" and tok.head != verb.i
@@ -750,6 +764,7 @@ def _participial(
     after = [t for t in toks if t.i > verb.i]
     source: Token | None = None
     claim: list[Token] = []
+    confidence = 0.8
     if not before:  # the participle opens the sentence: the claim runs to the main subject
         for k, tok in enumerate(after):
             if tok.text != ",":
@@ -766,7 +781,7 @@ def _participial(
                 claim, source = trim(after[:k]), subject
                 break
     else:
-        claim, _, _ = _verb_claim(parse, lex, verb, lemma, None)
+        claim, _, confidence = _verb_claim(parse, lex, verb, lemma, None)
         if not claim and after and lower(after[0]) in lex.complementizers:
             claim = trim(after)
         main = next((t for t in toks if t.head is None), None)
@@ -776,6 +791,8 @@ def _participial(
         elif subjects:
             source = subjects[-1]
     if not claim or source is None:
+        return None
+    if confidence <= OBJECT_CLAIM_CONFIDENCE and not can_speak(parse, lex, source):
         return None
     return Finding(
         sent.index,

@@ -38,7 +38,7 @@ class Lexicon(BaseModel):
     continuation_adverbs: frozenset[str] = frozenset()
     continuation_phrases: tuple[Phrase, ...] = ()
     speech_verbs: frozenset[str]
-    no_object_claim_verbs: frozenset[str] = frozenset()
+    object_claim_verbs: frozenset[str] = frozenset()
     relay_verbs: frozenset[str] = frozenset()
     relay_passive_prepositions: frozenset[str] = frozenset({"par"})
     speech_phrases: tuple[Phrase, ...] = ()
@@ -48,6 +48,8 @@ class Lexicon(BaseModel):
     not_after_preposition: frozenset[str] = frozenset()
     view_holder_nouns: frozenset[str] = frozenset()
     collective_nouns: frozenset[str] = frozenset()
+    content_nouns: frozenset[str] = frozenset()
+    speaker_nouns: frozenset[str] = frozenset()  # from <lang>_speakers.txt, a trained list
     view_holder_pronouns: frozenset[str] = frozenset()
     not_view_holder: frozenset[str] = frozenset()
     hearsay_patterns: tuple[Phrase, ...] = ()
@@ -65,6 +67,7 @@ class Lexicon(BaseModel):
     quote_pairs: tuple[tuple[str, str], ...]
     min_quote_words: int = 4
     complementizers: frozenset[str] = frozenset()
+    comparatives: frozenset[str] = frozenset()  # "plus … que": that "que" opens no clause
     agent_prepositions: frozenset[str] = frozenset()
     genitive_prepositions: frozenset[str] = frozenset()
     addressee_prepositions: frozenset[str] = frozenset()
@@ -149,7 +152,12 @@ def load_lexicon(lang: str) -> Lexicon:
         text = resources.files(__name__).joinpath(f"{lang}.yaml").read_text(encoding="utf-8")
     except FileNotFoundError:
         raise AttributionError(f"no lexicon for language {lang!r}") from None
+    data = _with_unaccented(yaml.load(text, Loader=_WordsLoader))
+    speakers = resources.files(__name__).joinpath(f"{lang}_speakers.txt")
+    if speakers.is_file():
+        lines = speakers.read_text(encoding="utf-8").splitlines()
+        data["speaker_nouns"] = frozenset(w for w in lines if w and not w.startswith("#"))
     try:
-        return Lexicon.model_validate(_with_unaccented(yaml.load(text, Loader=_WordsLoader)))
+        return Lexicon.model_validate(data)
     except (yaml.YAMLError, ValidationError) as err:  # a packaging bug, not a user error
         raise AttributionError(f"lexicon/{lang}.yaml is invalid: {err}") from None

@@ -1,5 +1,5 @@
 """Rules that must hold when the parser is wrong: sentences written for the tests, parsed by
-the default model and kept with the model's mistakes (`tests/data/parser_mistakes/`)."""
+the default model and kept with the model's mistakes (`tests/data/model_parses/`)."""
 
 from __future__ import annotations
 
@@ -15,14 +15,14 @@ from attribution.model import Attribution
 from attribution.nlp.conllu import read_conllu
 from tests.test_constructions_fr import as_dict
 
-MISTAKES = Path(__file__).parent / "data" / "parser_mistakes"
+PARSES = Path(__file__).parent / "data" / "model_parses"
 EXPECTED: dict[str, list[dict[str, Any]]] = json.loads(
-    (MISTAKES / "expected.json").read_text(encoding="utf-8")
+    (PARSES / "expected.json").read_text(encoding="utf-8")
 )
 
 
 def test_every_file_has_an_expectation() -> None:
-    assert {p.stem for p in MISTAKES.glob("*.conllu")} == set(EXPECTED)
+    assert {p.stem for p in PARSES.glob("*.conllu")} == set(EXPECTED)
 
 
 def _position(a: Attribution) -> tuple[int, int]:
@@ -31,7 +31,7 @@ def _position(a: Attribution) -> tuple[int, int]:
 
 @pytest.mark.parametrize("label", sorted(EXPECTED))
 def test_found_despite_the_parse(label: str, fr: Lexicon) -> None:
-    parse = read_conllu((MISTAKES / f"{label}.conllu").read_text(encoding="utf-8"))
+    parse = read_conllu((PARSES / f"{label}.conllu").read_text(encoding="utf-8"))
     found = sorted(extract(parse, fr, "doc"), key=_position)
     expected = EXPECTED[label]
     pairs = zip(found, expected, strict=False)
