@@ -249,16 +249,16 @@ def score(gold: Iterable[GoldArticle], predictions: dict[str, list[Attribution]]
 def _match(gold: list[Located], preds: list[Attribution]) -> list[tuple[Located, Attribution]]:
     candidates = sorted(
         (
-            (overlap(g.claim, p.claim), gi, pi)
+            (overlap(g.claim, p.claim), _agreement(g, p), gi, pi)
             for gi, g in enumerate(gold)
             for pi, p in enumerate(preds)
         ),
-        reverse=True,
+        key=lambda c: (-c[0], -c[1], c[2], c[3]),
     )
     used_g: set[int] = set()
     used_p: set[int] = set()
     pairs = []
-    for size, gi, pi in candidates:
+    for size, _, gi, pi in candidates:
         if size <= 0:
             break
         if gi in used_g or pi in used_p:
@@ -267,6 +267,16 @@ def _match(gold: list[Located], preds: list[Attribution]) -> list[tuple[Located,
         used_p.add(pi)
         pairs.append((gold[gi], preds[pi]))
     return pairs
+
+
+def _agreement(g: Located, p: Attribution) -> int:
+    """Among predictions with the same claim ("A, selon X, a précisé Y"), the one with the
+    gold's cue and source is its match."""
+    same_cue = p.cue.span.text.lower() == g.gold.cue.lower()
+    same_source = (
+        g.source is not None and p.source is not None and overlap(g.source, p.source.span) > 0
+    )
+    return 2 * same_source + same_cue
 
 
 def _compare(g: Located, p: Attribution) -> dict[str, bool]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from attribution.extract.capability import can_speak
 from attribution.extract.spans import claim_tokens, mention_tokens, trim
-from attribution.extract.tags import clitic_subject, subject_after, time_word
+from attribution.extract.tags import clitic_subject, origin_after, subject_after, time_word
 from attribution.lexicon import Lexicon, Phrase
 from attribution.model import CueType, Parse, Sentence, Token
 
@@ -413,6 +413,20 @@ def _verb_finding(
     if not claim:
         return None
     if source is not None and lower(source).lstrip("-") in lex.impersonal_subjects:
+        origin = origin_after(parse, lex, verb)
+        if origin is not None:  # "…, a-t-on appris auprès des pompiers"
+            return Finding(
+                sent.index,
+                [*cue, source] if source.i < verb.i else cue,
+                CueType.VERB,
+                lemma,
+                claim,
+                origin,
+                construction,
+                confidence,
+                via=via,
+                constructions=[construction],
+            )
         return Finding(
             sent.index,
             [*cue, source] if source.i < verb.i else cue,
@@ -754,6 +768,24 @@ def told_outlet(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
     return None
 
 
+def _speaker_before(parse: Parse, lex: Lexicon, participle: Token) -> Token | None:
+    """Who speaks through the last verb of saying before a participle in its sentence."""
+    sent = parse.sentences[participle.sent]
+    for k in range(participle.i - 1, sent.first - 1, -1):
+        verb = parse.tokens[k]
+        if verb.upos != "VERB" or _present_participle(verb) or speech_lemma(verb, lex) is None:
+            continue
+        aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
+        first = aux[0] if aux else verb
+        after = clitic_subject(parse, lex, first, verb)
+        if after is None and _tag_opener(parse, lex, [first, verb]) is not None:
+            after = subject_after(parse, lex, verb)  # "…, a indiqué cette source, ajoutant"
+        if after is not None and after.i < participle.i:
+            return after
+        return _preverbal_subject(parse, lex, verb)
+    return None
+
+
 def _participial(
     parse: Parse, sent: Sentence, lex: Lexicon, verb: Token, lemma: str
 ) -> Finding | None:
@@ -786,7 +818,10 @@ def _participial(
             claim = trim(after)
         main = next((t for t in toks if t.head is None), None)
         subjects = [t for t in before if t.rel == "nsubj"]
-        if main is not None and subject_of(parse, lex, main) in subjects:
+        speaker = _speaker_before(parse, lex, verb)
+        if speaker is not None:  # "…, a indiqué cette source, ajoutant que …"
+            source = speaker
+        elif main is not None and subject_of(parse, lex, main) in subjects:
             source = subject_of(parse, lex, main)
         elif subjects:
             source = subjects[-1]

@@ -76,3 +76,41 @@ def subject_after(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
             return None
         previous = tok
     return None
+
+
+def origin_after(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
+    """ "…, a-t-on appris auprès des pompiers", "…, a-t-on indiqué à la préfecture": who
+    told the impersonal "on", named after the verb ("de source policière" is a cue of its
+    own and is passed over)."""
+    sent = parse.sentences[verb.sent]
+    k = verb.i + 1
+    while k < sent.last:
+        tok = parse.tokens[k]
+        word = _lower(tok)
+        phrase = next(
+            (
+                p
+                for p in lex.source_noun_phrases
+                if [_lower(t) for t in parse.tokens[k : k + len(p)]] == list(p)
+            ),
+            None,
+        )
+        if phrase is not None:  # "de source proche du dossier": a cue of its own
+            noun = parse.tokens[k + len(phrase) - 1]
+            k = max(k + len(phrase), *(t.i + 1 for t in parse.subtree(noun)))
+            continue
+        if word in lex.origin_prepositions:
+            for cand in parse.tokens[k + 1 : min(k + 5, sent.last)]:
+                if cand.upos in ("NOUN", "PROPN"):
+                    return cand
+                if cand.upos not in ("DET", "ADP", "ADJ", "NUM"):
+                    break
+        elif not (
+            tok.upos in ("ADV", "CCONJ", "PART")
+            or tok.text == ","
+            or time_word(lex, tok)
+            or word in lex.euphonic_words
+        ):
+            return None
+        k += 1
+    return None

@@ -71,6 +71,7 @@ class Lexicon(BaseModel):
     agent_prepositions: frozenset[str] = frozenset()
     genitive_prepositions: frozenset[str] = frozenset()
     addressee_prepositions: frozenset[str] = frozenset()
+    origin_prepositions: frozenset[str] = frozenset()  # "a-t-on appris auprès de X"
     place_prepositions: frozenset[str] = frozenset()
     phrase_particles: frozenset[str] = frozenset()
     euphonic_words: frozenset[str] = frozenset()
