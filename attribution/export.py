@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from attribution.errors import AttributionError
-from attribution.output import FIELDS, spreadsheet_safe
+from attribution.output import CSV_LINE_END, FIELDS, spreadsheet_safe
 from attribution.registry import Registry
 from attribution.store import Store
 
@@ -121,7 +121,12 @@ def write_table(frame: pd.DataFrame, path: Path, *, excel: bool = False) -> int:
         if path.suffix.lower() == ".jsonl":
             frame.to_json(path, orient="records", lines=True, force_ascii=False)
         else:
-            safe.to_csv(path, index=False, encoding="utf-8-sig" if excel else "utf-8")
+            safe.to_csv(
+                path,
+                index=False,
+                encoding="utf-8-sig" if excel else "utf-8",
+                lineterminator=CSV_LINE_END,
+            )
     except OSError as err:
         raise AttributionError(f"{path}: cannot write: {err.strerror or err}") from None
     return len(frame)
