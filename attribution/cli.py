@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from attribution.errors import AttributionError
+from attribution.terminal import printable
 
 PROGRESS_MIN_ARTICLES = 10  # fewer articles than this take seconds: no bar
 
@@ -48,7 +49,12 @@ RegistryOption = Annotated[
 
 
 def _err(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    _note(f"error: {message}")
+
+
+def _note(message: str) -> None:
+    """One line on stderr: control characters from file names or data made visible."""
+    typer.echo(printable(message), err=True)
 
 
 def _registry(extra: list[Path] | None) -> Any:
@@ -148,10 +154,8 @@ def annotate(
                 advance()
                 if isinstance(item, AnnotatedArticle):
                     if item.article.encoding not in ("utf-8", "ascii"):
-                        typer.echo(
-                            f"note: {item.article.path}: not UTF-8, "
-                            f"read as {item.article.encoding}",
-                            err=True,
+                        _note(
+                            f"note: {item.article.path}: not UTF-8, read as {item.article.encoding}"
                         )
                     if database is not None:
                         result = database.save(item)
@@ -177,9 +181,7 @@ def annotate(
             database.close()
     if shards is not None:
         written = len(list(shard_files([shards])))
-        typer.echo(
-            f"{shards}: {written} shards; load them with: attribution import {shards}", err=True
-        )
+        _note(f"{shards}: {written} shards; load them with: attribution import {shards}")
     if database is not None:
         _report_saved(db, saved, vanished)
     if failures:
@@ -188,9 +190,9 @@ def annotate(
 
 def _report_saved(db: Path, saved: Counter[str], vanished: list[str]) -> None:
     summary = ", ".join(f"{n} {status}" for status, n in sorted(saved.items())) or "nothing"
-    typer.echo(f"{db}: {summary}", err=True)
+    _note(f"{db}: {summary}")
     for line in vanished:
-        typer.echo(f"{db}: gone from the new text, reviews kept: {line}", err=True)
+        _note(f"{db}: gone from the new text, reviews kept: {line}")
 
 
 @contextmanager
@@ -293,10 +295,11 @@ def registry_check(
         for f in files:
             try:
                 reg = load_file(f)
-                typer.echo(f"{f}: ok ({len(reg.outlets)} outlets)")
+                typer.echo(printable(f"{f}: ok ({len(reg.outlets)} outlets)"))
             except AttributionError as err:
                 problems += 1
-                typer.echo(str(err), err=True)
+                for line in str(err).splitlines():
+                    _note(line)
         if problems:
             raise typer.Exit(1)
         return
@@ -372,9 +375,13 @@ def registry_unknown(
             annotated.append(item)
         else:
             _err(str(item))
+    from attribution.terminal import plain
+
     table = Table("count", "articles", "source as cited", "kind", "example article")
     for row in unknown_sources(annotated)[:limit]:
-        table.add_row(str(row.count), str(row.articles), row.name, row.kind, row.example)
+        table.add_row(
+            str(row.count), str(row.articles), plain(row.name), row.kind, plain(row.example)
+        )
     Console().print(table)
 
 
@@ -396,7 +403,7 @@ def registry_export(
         return
     with output.open("w", encoding="utf-8", newline="") as out:
         write_csv(rows, out, fields)
-    typer.echo(f"{len(rows)} outlets written to {output}", err=True)
+    _note(f"{len(rows)} outlets written to {output}")
 
 
 @app.command()
@@ -440,10 +447,10 @@ def export(
         )
     if claims is not None:
         n = write_table(frame, claims, excel=excel)
-        typer.echo(f"{claims}: {n} attributions", err=True)
+        _note(f"{claims}: {n} attributions")
     if sources is not None:
         n = write_table(sources_frame(frame), sources, excel=excel)
-        typer.echo(f"{sources}: {n} (article, source) rows", err=True)
+        _note(f"{sources}: {n} (article, source) rows")
 
 
 class AuditFormat(StrEnum):
@@ -489,7 +496,7 @@ def audit(
         print_audit(rows)
     if plot is not None:
         plot_outlet_mix(frame, str(plot))
-        typer.echo(f"{plot}: outlet mix drawn", err=True)
+        _note(f"{plot}: outlet mix drawn")
 
 
 def _open_store(path: Path, create: bool = True) -> Any:
@@ -518,7 +525,10 @@ def review(
 
     name = reviewer or os.environ.get("ATTRIBUTION_REVIEWER") or getpass.getuser()
     with _open_store(db) as database:
-        ReviewApp(database, _registry(registry), name, paths or [], backend.value).run()
+        app = ReviewApp(database, _registry(registry), name, paths or [], backend.value)
+        app.run()
+    if app.return_code:  # the app showed its error; every decision before it is in the log
+        raise typer.Exit(app.return_code)
 
 
 @app.command()

@@ -125,6 +125,8 @@ def render_table(rows: list[dict[str, Any]], out: IO[str]) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from attribution.terminal import plain
+
     table = Table(show_lines=True, expand=True)
     for name, ratio in (
         ("cue", 1),
@@ -140,8 +142,8 @@ def render_table(rows: list[dict[str, Any]], out: IO[str]) -> int:
         if row["source_resolved"]:
             source += f" → {row['source_resolved']}"
         claim = f"«{row['claim']}»" if row["direct_quote"] else row["claim"]
-        table.add_row(
-            row["cue"], source, row["source_kind"], row["outlet"] or "", row["via"] or "", claim
-        )
+        # the article's words as plain text: no markup, no escape sequence reaches the terminal
+        cells = (row["cue"], source, row["source_kind"], row["outlet"], row["via"], claim)
+        table.add_row(*(plain(cell) for cell in cells))
     Console(file=out, width=None if out.isatty() else 160).print(table)
     return len(rows)

@@ -8,9 +8,10 @@ link. Every such character is shown as one visible character instead (the Unicod
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.text import Text
 
 # C0 controls become their control pictures (U+2400…), DEL U+2421, C1 controls U+FFFD.
 _CONTROLS = {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421}
@@ -27,4 +28,6 @@ def printable(value: object, *, keep_lines: bool = False) -> str:
 
 def plain(value: Any, *, keep_lines: bool = True, style: str = "") -> Text:
     """User data for Rich and Textual: never read as markup, no control character."""
+    from rich.text import Text
+
     return Text("" if value is None else printable(value, keep_lines=keep_lines), style=style)
