@@ -19,6 +19,7 @@ import yaml
 
 from attribution.errors import InputError
 from attribution.model import Article
+from attribution.yamlsafe import StrictLoader
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 MAX_BYTES = 20_000_000  # a bigger file is not one article: say so rather than parse it for an hour
@@ -217,6 +218,9 @@ def _read_plain(path: Path, text: str) -> Article:
     meta, body, body_line = _front_matter(path, text)
     title = _str(meta.get("title"))
     date = _str(meta.get("date"))
+    if meta and date and not _valid_iso_date(date):
+        line = next((n for n, s in enumerate(text.split("\n"), 1) if s.startswith("date:")), 1)
+        raise InputError(path, f"front matter: 'date' {date!r} is not a valid date", line)
     if not meta:
         date, title, body = _plain_header(body)
     elif path.suffix.lower() == ".md" and title is None:
@@ -249,7 +253,7 @@ def _front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]:
     if end < 0 or text[end + 4 : end + 5] not in ("\n", ""):
         raise InputError(path, "front matter opened with '---' is never closed", 1)
     try:
-        meta = yaml.safe_load(text[4:end]) or {}
+        meta = yaml.load(text[4:end], Loader=StrictLoader) or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -260,6 +264,24 @@ def _front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]:
         raise InputError(path, "front matter must be a mapping of keys to values", 2)
     body = text[end + 5 :]
     return meta, body, text[: end + 5].count("\n") + 1
+
+
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\b")
+
+
+def _valid_iso_date(value: str) -> bool:
+    """False for an ISO-shaped date that names no day ("2024-13-45"); other text is
+    kept as the article gives it."""
+    import datetime as dt
+
+    m = _ISO_DATE.match(value)
+    if m is None:
+        return True
+    try:
+        dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return False
+    return True
 
 
 def _plain_header(text: str) -> tuple[str | None, str | None, str]:
