@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import traceback
 from collections import Counter
@@ -123,6 +124,8 @@ def annotate(
         raise AttributionError(f"--lang must be fr or en, not {lang!r}")
     if engine is Engine.local and (scheduler or shards):
         raise AttributionError("--scheduler and --shards need --engine dask")
+    if not (math.isfinite(max_mb) and max_mb > 0):
+        raise AttributionError(f"--max-mb must be a positive number of megabytes, not {max_mb}")
     job = Job(
         _registry(registry),
         backend.value,
@@ -136,6 +139,7 @@ def annotate(
     failures = 0
     saved: Counter[str] = Counter()
     vanished: list[str] = []
+    first_seen: dict[str, str] = {}  # article id → the file it was first read from
     database = _open_store(db) if store and shards is None else None
 
     def results() -> Any:
@@ -152,7 +156,15 @@ def annotate(
         with _progress(lambda: count_articles(files), quiet) as advance:
             for item in results():
                 advance()
-                if isinstance(item, AnnotatedArticle):
+                if isinstance(item, AnnotatedArticle) and item.article.id in first_seen:
+                    # a second article with the same id would replace the first one
+                    failures += 1
+                    _err(
+                        f"{item.article.path}: duplicate article id {item.article.id!r} "
+                        f"(first read from {first_seen[item.article.id]}); skipped"
+                    )
+                elif isinstance(item, AnnotatedArticle):
+                    first_seen[item.article.id] = item.article.path or item.article.id
                     if item.article.encoding not in ("utf-8", "ascii"):
                         _note(
                             f"note: {item.article.path}: not UTF-8, read as {item.article.encoding}"

@@ -7,9 +7,11 @@ whether to go on with the other inputs.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -57,24 +59,41 @@ _DATE_LINE_PREFIX = re.compile(
 def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     """The files to read: each path as given, directories walked in name order.
 
-    A missing path is yielded as is, so that reading it reports the error in order.
+    A missing path, or a directory that cannot be listed, is yielded as is, so that
+    reading it reports the error in order.
     """
     for raw in paths:
         path = Path(raw)
-        if not path.is_dir():
+        try:
+            is_dir = path.is_dir()
+        except OSError:  # a parent that cannot be searched: reading it says why
+            is_dir = False
+        if is_dir:
+            yield from _walk(path)
+        else:
             yield path
+
+
+def _walk(top: Path) -> Iterator[Path]:
+    seen: set[tuple[int, int]] = set()
+    unreadable: list[Path] = []
+
+    def skipped(err: OSError) -> None:
+        unreadable.append(Path(err.filename or top))
+
+    for root, dirs, files in os.walk(top, followlinks=True, onerror=skipped):
+        yield from unreadable
+        unreadable.clear()
+        st = os.stat(root)
+        if (st.st_dev, st.st_ino) in seen:  # a symlink loop
+            dirs[:] = []
             continue
-        seen: set[tuple[int, int]] = set()
-        for root, dirs, files in os.walk(path, followlinks=True):
-            st = os.stat(root)
-            if (st.st_dev, st.st_ino) in seen:  # a symlink loop
-                dirs[:] = []
-                continue
-            seen.add((st.st_dev, st.st_ino))
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if name.lower().endswith(SUFFIXES) and not name.startswith("."):
-                    yield Path(root) / name
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.lower().endswith(SUFFIXES) and not name.startswith("."):
+                yield Path(root) / name
+    yield from unreadable
 
 
 def count_articles(files: Iterable[Path]) -> int:
@@ -104,7 +123,13 @@ def read_articles(
     for path in iter_input_files(paths):
         try:
             for item in read_file(path, max_bytes):
-                yield item if isinstance(item, InputError) else complete(item, lang, publisher)
+                if isinstance(item, InputError):
+                    yield item
+                    continue
+                try:
+                    yield complete(item, lang, publisher)
+                except InputError as err:
+                    yield err
         except InputError as err:
             yield err
 
@@ -112,8 +137,20 @@ def read_articles(
 def read_file(path: Path, max_bytes: int = MAX_BYTES) -> Iterator[Article | InputError]:
     """Articles of one file (a JSONL file may also yield errors for single lines)."""
     suffix = path.suffix.lower()
-    if not path.exists():
-        raise InputError(path, "no such file")
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as err:
+        raise InputError(path, f"cannot read: {err.strerror or err}") from None
+    if stat.S_ISDIR(mode):
+        try:
+            os.listdir(path)
+        except OSError as err:
+            raise InputError(path, f"cannot read directory: {err.strerror or err}") from None
+        raise InputError(path, "is a directory")
+    if not stat.S_ISREG(mode):  # a FIFO would block, /dev/zero never ends
+        raise InputError(path, f"not a regular file ({_KINDS.get(stat.S_IFMT(mode), 'special')})")
     if suffix not in SUFFIXES:
         raise InputError(
             path,
@@ -131,16 +168,34 @@ def read_file(path: Path, max_bytes: int = MAX_BYTES) -> Iterator[Article | Inpu
         yield item if isinstance(item, InputError) else replace(item, encoding=encoding)
 
 
+_KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    def too_large(size: float) -> InputError:
+        return InputError(
+            path,
+            f"too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB, "
+            "raise it with --max-mb)",
+        )
+
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(
-                path,
-                f"too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB, "
-                "raise it with --max-mb)",
-            )
-        return path.read_bytes()
+            raise too_large(size)
+        if size:
+            data = path.read_bytes()
+        else:  # a file that does not tell its size (/proc): read at most the limit
+            with path.open("rb") as f:
+                data = f.read(max_bytes + 1)
+        if len(data) > max_bytes:  # it grew while we read it
+            raise too_large(len(data))
+        return data
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
     except IsADirectoryError:
@@ -396,6 +451,7 @@ _JSONL_KEYS = ("id", "title", "date", "url", "publisher", "lang", "site_name")
 
 def _read_jsonl(path: Path, text: str) -> Iterator[Article | InputError]:
     found = False
+    first_line: dict[str, int] = {}  # id → the line that gave it first
     for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
@@ -403,6 +459,9 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Article | InputError]:
             obj = json.loads(line)
         except json.JSONDecodeError as err:
             yield InputError(path, f"invalid JSON: {err.msg}", n)
+            continue
+        except RecursionError:
+            yield InputError(path, "invalid JSON: nested too deeply", n)
             continue
         if not isinstance(obj, dict):
             yield InputError(path, "expected a JSON object", n)
@@ -415,9 +474,20 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Article | InputError]:
         if bad:
             yield InputError(path, f"'{bad[0]}' must be a string", n)
             continue
+        broken = [k for k in ("text", *_JSONL_KEYS) if obj.get(k) and not _is_unicode(obj[k])]
+        if broken:  # "\ud800" alone is valid JSON, but no text: no encoder takes it
+            yield InputError(path, f"'{broken[0]}' holds a lone surrogate, not text", n)
+            continue
+        article_id = obj.get("id") or f"{path.as_posix()}#{n}"
+        if article_id in first_line:  # the store would replace the first with it
+            yield InputError(
+                path, f"duplicate id {article_id!r} (first at line {first_line[article_id]})", n
+            )
+            continue
+        first_line[article_id] = n
         found = True
         yield Article(
-            id=obj.get("id") or f"{path.as_posix()}#{n}",
+            id=article_id,
             text=body.replace("\r\n", "\n").replace("\r", "\n"),
             title=obj.get("title"),
             date=obj.get("date"),
@@ -431,13 +501,24 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Article | InputError]:
         yield InputError(path, "no article in this JSONL file")
 
 
+def _is_unicode(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def complete(article: Article, lang: str | None = None, publisher: str | None = None) -> Article:
-    """The article with its language and publisher settled."""
-    return replace(
-        article,
-        lang=_known_lang(article.lang) or lang or detect_language(article.text),
-        publisher=article.publisher or publisher,
-    )
+    """The article with its language and publisher settled; an article in a language
+    the annotator does not read is an error."""
+    settled = _known_lang(article.lang) or lang or detect_language(article.text)
+    if settled not in LANGUAGES:
+        raise InputError(
+            article.id,
+            f"language not supported: {settled} (fr and en are; --lang forces one)",
+        )
+    return replace(article, lang=settled, publisher=article.publisher or publisher)
 
 
 def _known_lang(lang: str | None) -> str | None:
@@ -448,18 +529,24 @@ def _known_lang(lang: str | None) -> str | None:
 
 
 def detect_language(text: str) -> str:
-    """French or English, whichever the text is closer to."""
-    global _IDENTIFIER
-    if _IDENTIFIER is None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-        _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE)
-        _IDENTIFIER.set_languages(list(LANGUAGES))
-    lang: str = _IDENTIFIER.classify(text[:5000])[0]
+    """French or English, whichever the text is closer to; for a text mostly in another
+    script than the Latin one (Arabic, Cyrillic…), the language it is in."""
+    sample = text[:5000]
+    letters = [c for c in sample if c.isalpha()]
+    latin = sum(1 for c in letters if c < "\u0250")
+    restricted = not letters or latin >= 0.5 * len(letters)
+    lang: str = _identifier(restricted).classify(sample)[0]
     return lang
 
 
-_IDENTIFIER: Any = None
+@functools.cache
+def _identifier(restricted: bool) -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    if restricted:
+        identifier.set_languages(list(LANGUAGES))
+    return identifier
 
 
 def _str(value: object) -> str | None:
