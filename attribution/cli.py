@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sys
 import traceback
@@ -10,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 
 import typer
 
@@ -115,10 +116,12 @@ def annotate(
 ) -> None:
     """Find every attribution in the articles, store them, and print one record each."""
     from attribution.engine import Job, dask_client, run_dask, run_local
+    from attribution.files import written
     from attribution.ingest import count_articles, iter_input_files
     from attribution.output import records, render_table, write_csv, write_jsonl
     from attribution.pipeline import AnnotatedArticle
     from attribution.shards import shard_files
+    from attribution.store import StoreError
 
     if lang is not None and lang not in ("fr", "en"):
         raise AttributionError(f"--lang must be fr or en, not {lang!r}")
@@ -149,6 +152,8 @@ def annotate(
         with dask_client(scheduler, workers) as client:
             yield from run_dask([str(f) for f in files], job, client, shards)
 
+    stopped: list[str] = []  # why storing stopped, if it did
+
     def rows() -> Any:
         nonlocal failures
         # records printed to the terminal would break the bar's line: no bar then
@@ -170,7 +175,16 @@ def annotate(
                             f"note: {item.article.path}: not UTF-8, read as {item.article.encoding}"
                         )
                     if database is not None:
-                        result = database.save(item)
+                        try:
+                            result = database.save(item)
+                        except StoreError as err:  # a full disk: say what was stored
+                            reason = str(err).removeprefix(f"{db}: ")
+                            reason = reason.removesuffix("; nothing was written")
+                            stopped.append(
+                                f"{db}: {reason}: article {item.article.id} and the ones "
+                                "after it were not stored; those before it are kept"
+                            )
+                            return
                         saved[result.status] += 1
                         vanished.extend(f"{result.article}: {v}" for v in result.vanished)
                     yield from records(item)
@@ -178,25 +192,27 @@ def annotate(
                     failures += 1
                     _err(str(item))
 
-    out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-    try:
+    with contextlib.ExitStack() as stack:
+        if database is not None:
+            stack.callback(database.close)
+        out: IO[str] = sys.stdout
+        if output is not None:  # written whole or not at all, even on a full disk
+            target = stack.enter_context(written(output))
+            out = stack.enter_context(target.open("w", encoding="utf-8", newline=""))
         if format is Format.jsonl:
             write_jsonl(rows(), out)
         elif format is Format.csv:
             write_csv(rows(), out)
         else:
             render_table(list(rows()), out)
-    finally:
-        if output:
-            out.close()
-        if database is not None:
-            database.close()
     if shards is not None:
-        written = len(list(shard_files([shards])))
-        _note(f"{shards}: {written} shards; load them with: attribution import {shards}")
+        count = len(list(shard_files([shards])))
+        _note(f"{shards}: {count} shards; load them with: attribution import {shards}")
     if database is not None:
         _report_saved(db, saved, vanished)
-    if failures:
+    for line in stopped:
+        _err(line)
+    if failures or stopped:
         raise typer.Exit(1)
 
 
@@ -252,18 +268,24 @@ def import_shards(
     ),
 ) -> None:
     """Load the shards that 'annotate --engine dask --shards DIR' wrote into a store."""
-    from attribution.shards import read_shards
+    from attribution.shards import read_located
+    from attribution.store import StoreError
 
     failures = 0
     saved: Counter[str] = Counter()
     vanished: list[str] = []
     with _open_store(db) as database:
-        for record in read_shards(paths):
+        for path, line, record in read_located(paths):
             if isinstance(record, AttributionError):
                 failures += 1
                 _err(str(record))
                 continue
-            result = database.save(record)
+            try:
+                result = database.save(record)
+            except StoreError as err:  # this record only: the next ones may still load
+                failures += 1
+                _err(f"{path}:{line}: not stored: {err}")
+                continue
             saved[result.status] += 1
             vanished.extend(f"{result.article}: {v}" for v in result.vanished)
     _report_saved(db, saved, vanished)
@@ -507,7 +529,10 @@ def audit(
 
         print_audit(rows)
     if plot is not None:
-        plot_outlet_mix(frame, str(plot))
+        from attribution.files import written
+
+        with written(plot) as target:
+            plot_outlet_mix(frame, str(target))
         _note(f"{plot}: outlet mix drawn")
 
 
@@ -536,7 +561,16 @@ def review(
     from attribution.tui.app import ReviewApp
 
     name = reviewer or os.environ.get("ATTRIBUTION_REVIEWER") or getpass.getuser()
+    from attribution.store import StoreError
+
     with _open_store(db) as database:
+        try:
+            database.check_writable()
+        except StoreError as err:
+            raise AttributionError(
+                f"{err}; the review app records every decision, so it needs a writable "
+                "store (copy it somewhere writable to review it)"
+            ) from None
         app = ReviewApp(database, _registry(registry), name, paths or [], backend.value)
         app.run()
     if app.return_code:  # the app showed its error; every decision before it is in the log

@@ -85,6 +85,11 @@ class ArticleScreen(Screen[None]):
         text = self.query_one("#text", VerticalScroll)
         text.mount_all(Static(id=f"p{k}", classes="paragraph") for k in range(len(self.blocks)))
         self.reload(self.start_at)
+        current = self.current
+        if self.start_at is not None and current is not None:
+            if current["review_status"] != "pending":  # decided just before the app stopped
+                self.action_next_pending()
+            self._remember_position()
 
     # --- state ------------------------------------------------------------------
 
@@ -157,10 +162,15 @@ class ArticleScreen(Screen[None]):
         if row is None:
             return
         self.review.decide(row["id"], action, value)
-        self.review.save_position()
         self.reload(keep=row["id"])
         if move_on:
             self.action_next_pending()
+        self._remember_position()  # where the cursor now is: the next one to review
+
+    def _remember_position(self) -> None:
+        current = self.current
+        self.review.position = (self.article_id, current["id"] if current else None)
+        self.review.save_position()
 
     def _recording(self, action: str) -> Callable[[str | None], None]:
         """A modal's callback: record its value, unless it was cancelled."""
