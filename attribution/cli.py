@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import math
 import sys
 import traceback
@@ -117,7 +118,7 @@ def annotate(
     """Find every attribution in the articles, store them, and print one record each."""
     from attribution.engine import Job, dask_client, run_dask, run_local
     from attribution.files import written
-    from attribution.ingest import count_articles, iter_input_files
+    from attribution.ingest import TRUNCATED_UTF8, count_articles, iter_input_files
     from attribution.output import records, render_table, write_csv, write_jsonl
     from attribution.pipeline import AnnotatedArticle
     from attribution.shards import shard_files
@@ -170,7 +171,12 @@ def annotate(
                     )
                 elif isinstance(item, AnnotatedArticle):
                     first_seen[item.article.id] = item.article.path or item.article.id
-                    if item.article.encoding not in ("utf-8", "ascii"):
+                    if item.article.encoding == TRUNCATED_UTF8:
+                        _note(
+                            f"note: {item.article.path}: truncated UTF-8 (its last character "
+                            "is cut); read as UTF-8, the cut character shown as �"
+                        )
+                    elif item.article.encoding not in ("utf-8", "ascii"):
                         _note(
                             f"note: {item.article.path}: not UTF-8, read as {item.article.encoding}"
                         )
@@ -470,6 +476,13 @@ def export(
         raise AttributionError(f"--status must be one of {', '.join(STATUSES)}")
     if claims is None and sources is None:
         raise AttributionError("say what to export: --claims FILE and/or --sources FILE")
+    if since is not None:
+        try:
+            dt.datetime.fromisoformat(since)
+        except ValueError:
+            raise AttributionError(
+                f"--since must be an ISO date (2024-03-28) or date and time, not {since!r}"
+            ) from None
     with _open_store(db, create=False) as database:
         frame = claims_frame(
             database,
@@ -567,8 +580,9 @@ def review(
         try:
             database.check_writable()
         except StoreError as err:
+            reason = str(err).removesuffix("; nothing was written")
             raise AttributionError(
-                f"{err}; the review app records every decision, so it needs a writable "
+                f"{reason}: the review app records every decision, so it needs a writable "
                 "store (copy it somewhere writable to review it)"
             ) from None
         app = ReviewApp(database, _registry(registry), name, paths or [], backend.value)

@@ -21,7 +21,7 @@ import yaml
 
 from attribution.errors import InputError
 from attribution.model import Article
-from attribution.yamlsafe import StrictLoader
+from attribution.yamlsafe import load as strict_yaml
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 MAX_BYTES = 20_000_000  # a bigger file is not one article: say so rather than parse it for an hour
@@ -220,11 +220,35 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError as err:
         if encoding != "utf-8":
             raise InputError(path, f"invalid {encoding.upper()} at byte {err.start}") from None
-        text, encoding = _guess_encoding(path, data, err)
+        if _cut_at_the_end(data):  # a download or a copy stopped mid-character
+            text, encoding = data.decode("utf-8-sig", errors="replace"), TRUNCATED_UTF8
+        else:
+            text, encoding = _guess_encoding(path, data, err)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(path, "empty file")
     return text, encoding
+
+
+TRUNCATED_UTF8 = "utf-8, cut"
+
+
+def _cut_at_the_end(data: bytes) -> bool:
+    """Valid UTF-8 but for a last character missing its final bytes."""
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return err.end == len(body) and len(body) - err.start <= 3 and _is_utf8(body[: err.start])
+    return False
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -308,7 +332,7 @@ def _front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]:
     if end < 0 or text[end + 4 : end + 5] not in ("\n", ""):
         raise InputError(path, "front matter opened with '---' is never closed", 1)
     try:
-        meta = yaml.load(text[4:end], Loader=StrictLoader) or {}
+        meta = strict_yaml(text[4:end])[1] or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

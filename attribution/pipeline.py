@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -48,11 +49,14 @@ def sentence_counts(
     """The counts of AnnotatedArticle.sentence_stats; the sentences the cue gate kept from
     the parser count as they were judged there."""
     touched: set[int] = set()
+    # sentences are in text order: those a claim overlaps are found by bisection
+    starts = [s.start for s in parse.sentences]
+    ends = [s.end for s in parse.sentences]
     for a in attributions:
         touched.add(a.sentence)
-        for sent in parse.sentences:
-            if sent.start < a.claim.end and a.claim.start < sent.end:
-                touched.add(sent.index)
+        first = bisect.bisect_right(ends, a.claim.start)  # the first that ends after it starts
+        last = bisect.bisect_left(starts, a.claim.end)  # the first that starts at its end
+        touched.update(parse.sentences[k].index for k in range(first, last))
     factual = [
         s
         for s in parse.sentences

@@ -21,7 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from attribution.errors import RegistryError
 from attribution.lexicon import unaccented
-from attribution.yamlsafe import StrictLoader
+from attribution.yamlsafe import load as strict_yaml
 
 OutletType = Literal[
     "newspaper",
@@ -196,9 +196,6 @@ class _RegistryHead(_Model):
     outlets: list[Any] = []
 
 
-_Loader = StrictLoader  # no aliases, deep nesting, huge integers, duplicate keys or dates
-
-
 # --- loading -------------------------------------------------------------------------
 
 
@@ -251,8 +248,7 @@ def _load_file(path: Path) -> RegistryFile:
 
 def _load_text(path: Path, text: str) -> RegistryFile:
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        node, data = strict_yaml(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         position = getattr(err, "position", None)  # a reader error: a character, no mark

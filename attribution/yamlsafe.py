@@ -13,37 +13,21 @@ from typing import Any
 import yaml
 from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
-from yaml.events import AliasEvent
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 
 MAX_DEPTH = 50  # a registry is about six levels deep
 MAX_INT_DIGITS = 30
 
+try:  # libyaml's parser, when PyYAML was built with it: ten times faster
+    from yaml import CSafeLoader as _SafeBase
+except ImportError:  # pragma: no cover - the pure Python one
+    from yaml import SafeLoader as _SafeBase  # type: ignore[assignment]
 
-class StrictLoader(yaml.SafeLoader):
-    """Safe YAML without aliases, deep nesting, huge integers, duplicate keys or
-    timestamps (dates stay text, so that a bad date is a field error, not a crash)."""
 
-    _depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise ComposerError(
-                None,
-                None,
-                f"aliases (*{event.anchor}) are not allowed here; write the value out",
-                event.start_mark,
-            )
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                event = self.peek_event()  # type: ignore[no-untyped-call]
-                raise ComposerError(
-                    None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark
-                )
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+class StrictLoader(_SafeBase):
+    """Safe YAML without duplicate keys, huge integers or timestamps (dates stay text, so
+    that a bad date is a field error, not a crash). Aliases and deep nesting are refused
+    by `load`, from the event stream, before any node is built."""
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         if isinstance(node, yaml.MappingNode):
@@ -80,3 +64,36 @@ StrictLoader.yaml_implicit_resolvers = {
     key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _check_events(text: str) -> None:
+    """Refuse aliases and nesting deeper than MAX_DEPTH, with their line."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_SafeBase):
+        mark: Any = event.start_mark  # libyaml's marks are of their own class
+        if isinstance(event, AliasEvent):
+            raise ComposerError(
+                None,
+                None,
+                f"aliases (*{event.anchor}) are not allowed here; write the value out",
+                mark,
+            )
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", mark)
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+
+
+def load(text: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node (for line numbers) and its value; a `yaml.YAMLError` with a
+    mark for anything refused."""
+    _check_events(text)
+    loader = StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return node, data
