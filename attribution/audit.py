@@ -7,6 +7,7 @@ par le journal X" make one outlet, not three sources: that is the independence c
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -213,5 +214,6 @@ def plot_outlet_mix(claims: pd.DataFrame, path: str) -> None:
     right.set_title("Claims by source kind")
     right.tick_params(axis="x", rotation=45)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    # the format given, so that a name without an extension is not given one
+    fig.savefig(path, dpi=100, format=os.path.splitext(path)[1].lstrip(".").lower() or "png")
     plt.close(fig)

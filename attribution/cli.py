@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import math
 import sys
 import traceback
 from collections import Counter
@@ -9,11 +12,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 
 import typer
 
 from attribution.errors import AttributionError
+from attribution.terminal import printable
 
 PROGRESS_MIN_ARTICLES = 10  # fewer articles than this take seconds: no bar
 
@@ -48,7 +52,12 @@ RegistryOption = Annotated[
 
 
 def _err(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    _note(f"error: {message}")
+
+
+def _note(message: str) -> None:
+    """One line on stderr: control characters from file names or data made visible."""
+    typer.echo(printable(message), err=True)
 
 
 def _registry(extra: list[Path] | None) -> Any:
@@ -108,15 +117,19 @@ def annotate(
 ) -> None:
     """Find every attribution in the articles, store them, and print one record each."""
     from attribution.engine import Job, dask_client, run_dask, run_local
-    from attribution.ingest import count_articles, iter_input_files
+    from attribution.files import written
+    from attribution.ingest import TRUNCATED_UTF8, count_articles, iter_input_files
     from attribution.output import records, render_table, write_csv, write_jsonl
     from attribution.pipeline import AnnotatedArticle
     from attribution.shards import shard_files
+    from attribution.store import StoreError
 
     if lang is not None and lang not in ("fr", "en"):
         raise AttributionError(f"--lang must be fr or en, not {lang!r}")
     if engine is Engine.local and (scheduler or shards):
         raise AttributionError("--scheduler and --shards need --engine dask")
+    if not (math.isfinite(max_mb) and max_mb > 0):
+        raise AttributionError(f"--max-mb must be a positive number of megabytes, not {max_mb}")
     job = Job(
         _registry(registry),
         backend.value,
@@ -130,6 +143,7 @@ def annotate(
     failures = 0
     saved: Counter[str] = Counter()
     vanished: list[str] = []
+    first_seen: dict[str, str] = {}  # article id → the file it was first read from
     database = _open_store(db) if store and shards is None else None
 
     def results() -> Any:
@@ -139,6 +153,8 @@ def annotate(
         with dask_client(scheduler, workers) as client:
             yield from run_dask([str(f) for f in files], job, client, shards)
 
+    stopped: list[str] = []  # why storing stopped, if it did
+
     def rows() -> Any:
         nonlocal failures
         # records printed to the terminal would break the bar's line: no bar then
@@ -146,15 +162,35 @@ def annotate(
         with _progress(lambda: count_articles(files), quiet) as advance:
             for item in results():
                 advance()
-                if isinstance(item, AnnotatedArticle):
-                    if item.article.encoding not in ("utf-8", "ascii"):
-                        typer.echo(
-                            f"note: {item.article.path}: not UTF-8, "
-                            f"read as {item.article.encoding}",
-                            err=True,
+                if isinstance(item, AnnotatedArticle) and item.article.id in first_seen:
+                    # a second article with the same id would replace the first one
+                    failures += 1
+                    _err(
+                        f"{item.article.path}: duplicate article id {item.article.id!r} "
+                        f"(first read from {first_seen[item.article.id]}); skipped"
+                    )
+                elif isinstance(item, AnnotatedArticle):
+                    first_seen[item.article.id] = item.article.path or item.article.id
+                    if item.article.encoding == TRUNCATED_UTF8:
+                        _note(
+                            f"note: {item.article.path}: truncated UTF-8 (its last character "
+                            "is cut); read as UTF-8, the cut character shown as �"
+                        )
+                    elif item.article.encoding not in ("utf-8", "ascii"):
+                        _note(
+                            f"note: {item.article.path}: not UTF-8, read as {item.article.encoding}"
                         )
                     if database is not None:
-                        result = database.save(item)
+                        try:
+                            result = database.save(item)
+                        except StoreError as err:  # a full disk: say what was stored
+                            reason = str(err).removeprefix(f"{db}: ")
+                            reason = reason.removesuffix("; nothing was written")
+                            stopped.append(
+                                f"{db}: {reason}: article {item.article.id} and the ones "
+                                "after it were not stored; those before it are kept"
+                            )
+                            return
                         saved[result.status] += 1
                         vanished.extend(f"{result.article}: {v}" for v in result.vanished)
                     yield from records(item)
@@ -162,35 +198,35 @@ def annotate(
                     failures += 1
                     _err(str(item))
 
-    out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-    try:
+    with contextlib.ExitStack() as stack:
+        if database is not None:
+            stack.callback(database.close)
+        out: IO[str] = sys.stdout
+        if output is not None:  # written whole or not at all, even on a full disk
+            target = stack.enter_context(written(output))
+            out = stack.enter_context(target.open("w", encoding="utf-8", newline=""))
         if format is Format.jsonl:
             write_jsonl(rows(), out)
         elif format is Format.csv:
             write_csv(rows(), out)
         else:
             render_table(list(rows()), out)
-    finally:
-        if output:
-            out.close()
-        if database is not None:
-            database.close()
     if shards is not None:
-        written = len(list(shard_files([shards])))
-        typer.echo(
-            f"{shards}: {written} shards; load them with: attribution import {shards}", err=True
-        )
+        count = len(list(shard_files([shards])))
+        _note(f"{shards}: {count} shards; load them with: attribution import {shards}")
     if database is not None:
         _report_saved(db, saved, vanished)
-    if failures:
+    for line in stopped:
+        _err(line)
+    if failures or stopped:
         raise typer.Exit(1)
 
 
 def _report_saved(db: Path, saved: Counter[str], vanished: list[str]) -> None:
     summary = ", ".join(f"{n} {status}" for status, n in sorted(saved.items())) or "nothing"
-    typer.echo(f"{db}: {summary}", err=True)
+    _note(f"{db}: {summary}")
     for line in vanished:
-        typer.echo(f"{db}: gone from the new text, reviews kept: {line}", err=True)
+        _note(f"{db}: gone from the new text, reviews kept: {line}")
 
 
 @contextmanager
@@ -238,18 +274,24 @@ def import_shards(
     ),
 ) -> None:
     """Load the shards that 'annotate --engine dask --shards DIR' wrote into a store."""
-    from attribution.shards import read_shards
+    from attribution.shards import read_located
+    from attribution.store import StoreError
 
     failures = 0
     saved: Counter[str] = Counter()
     vanished: list[str] = []
     with _open_store(db) as database:
-        for record in read_shards(paths):
+        for path, line, record in read_located(paths):
             if isinstance(record, AttributionError):
                 failures += 1
                 _err(str(record))
                 continue
-            result = database.save(record)
+            try:
+                result = database.save(record)
+            except StoreError as err:  # this record only: the next ones may still load
+                failures += 1
+                _err(f"{path}:{line}: not stored: {err}")
+                continue
             saved[result.status] += 1
             vanished.extend(f"{result.article}: {v}" for v in result.vanished)
     _report_saved(db, saved, vanished)
@@ -293,10 +335,11 @@ def registry_check(
         for f in files:
             try:
                 reg = load_file(f)
-                typer.echo(f"{f}: ok ({len(reg.outlets)} outlets)")
+                typer.echo(printable(f"{f}: ok ({len(reg.outlets)} outlets)"))
             except AttributionError as err:
                 problems += 1
-                typer.echo(str(err), err=True)
+                for line in str(err).splitlines():
+                    _note(line)
         if problems:
             raise typer.Exit(1)
         return
@@ -372,9 +415,13 @@ def registry_unknown(
             annotated.append(item)
         else:
             _err(str(item))
+    from attribution.terminal import plain
+
     table = Table("count", "articles", "source as cited", "kind", "example article")
     for row in unknown_sources(annotated)[:limit]:
-        table.add_row(str(row.count), str(row.articles), row.name, row.kind, row.example)
+        table.add_row(
+            str(row.count), str(row.articles), plain(row.name), row.kind, plain(row.example)
+        )
     Console().print(table)
 
 
@@ -396,7 +443,7 @@ def registry_export(
         return
     with output.open("w", encoding="utf-8", newline="") as out:
         write_csv(rows, out, fields)
-    typer.echo(f"{len(rows)} outlets written to {output}", err=True)
+    _note(f"{len(rows)} outlets written to {output}")
 
 
 @app.command()
@@ -429,6 +476,13 @@ def export(
         raise AttributionError(f"--status must be one of {', '.join(STATUSES)}")
     if claims is None and sources is None:
         raise AttributionError("say what to export: --claims FILE and/or --sources FILE")
+    if since is not None:
+        try:
+            dt.datetime.fromisoformat(since)
+        except ValueError:
+            raise AttributionError(
+                f"--since must be an ISO date (2024-03-28) or date and time, not {since!r}"
+            ) from None
     with _open_store(db, create=False) as database:
         frame = claims_frame(
             database,
@@ -440,10 +494,10 @@ def export(
         )
     if claims is not None:
         n = write_table(frame, claims, excel=excel)
-        typer.echo(f"{claims}: {n} attributions", err=True)
+        _note(f"{claims}: {n} attributions")
     if sources is not None:
         n = write_table(sources_frame(frame), sources, excel=excel)
-        typer.echo(f"{sources}: {n} (article, source) rows", err=True)
+        _note(f"{sources}: {n} (article, source) rows")
 
 
 class AuditFormat(StrEnum):
@@ -488,8 +542,11 @@ def audit(
 
         print_audit(rows)
     if plot is not None:
-        plot_outlet_mix(frame, str(plot))
-        typer.echo(f"{plot}: outlet mix drawn", err=True)
+        from attribution.files import written
+
+        with written(plot) as target:
+            plot_outlet_mix(frame, str(target))
+        _note(f"{plot}: outlet mix drawn")
 
 
 def _open_store(path: Path, create: bool = True) -> Any:
@@ -517,8 +574,21 @@ def review(
     from attribution.tui.app import ReviewApp
 
     name = reviewer or os.environ.get("ATTRIBUTION_REVIEWER") or getpass.getuser()
+    from attribution.store import StoreError
+
     with _open_store(db) as database:
-        ReviewApp(database, _registry(registry), name, paths or [], backend.value).run()
+        try:
+            database.check_writable()
+        except StoreError as err:
+            reason = str(err).removesuffix("; nothing was written")
+            raise AttributionError(
+                f"{reason}: the review app records every decision, so it needs a writable "
+                "store (copy it somewhere writable to review it)"
+            ) from None
+        app = ReviewApp(database, _registry(registry), name, paths or [], backend.value)
+        app.run()
+    if app.return_code:  # the app showed its error; every decision before it is in the log
+        raise typer.Exit(app.return_code)
 
 
 @app.command()

@@ -8,7 +8,10 @@ few chunks are in flight at a time, so memory stays flat however long the corpus
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -128,9 +131,23 @@ def run_local(files: Sequence[str], job: Job, workers: int = 1) -> Iterator[Resu
 
 def _start_worker(backend: str) -> None:
     """A spaCy worker process does without PyTorch: thinc imports it whenever it is
-    installed (about 180 MB a process), and spaCy's CNN pipelines never use it."""
+    installed (about 180 MB a process), and spaCy's CNN pipelines never use it. Every
+    worker ends when its parent dies, even by SIGKILL (the pool cannot tell it then)."""
     if backend == "spacy":
         sys.modules.setdefault("torch", None)  # type: ignore[arg-type]
+    threading.Thread(
+        target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True
+    ).start()
+
+
+PARENT_WATCH_S = 0.5
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Once the parent is gone the process is re-parented: its parent id changes."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_WATCH_S)
+    os._exit(1)
 
 
 @contextmanager

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from attribution.terminal import printable
+
 
 class AttributionError(Exception):
     """Base class of every error the user can cause or fix."""
@@ -11,7 +13,9 @@ class InputError(AttributionError):
     """An input file cannot be read as an article."""
 
     def __init__(self, path: object, message: str, line: int | None = None) -> None:
-        where = f"{path}:{line}" if line is not None else f"{path}"
+        # a file name may hold a line break or an escape sequence: shown, never obeyed
+        shown = printable(path)
+        where = f"{shown}:{line}" if line is not None else shown
         super().__init__(f"{where}: {message}")
         self.path = str(path)
         self.message = message

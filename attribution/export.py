@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from attribution.errors import AttributionError
-from attribution.output import FIELDS, spreadsheet_safe
+from attribution.files import written
+from attribution.output import CSV_LINE_END, FIELDS, spreadsheet_safe
 from attribution.registry import Registry
 from attribution.store import Store
 
@@ -117,11 +117,14 @@ def sources_frame(claims: pd.DataFrame) -> pd.DataFrame:
 def write_table(frame: pd.DataFrame, path: Path, *, excel: bool = False) -> int:
     """CSV (UTF-8, with a BOM for spreadsheet programs when `excel`) or JSON Lines."""
     safe = frame.map(spreadsheet_safe)
-    try:
+    with written(path) as target:  # whole or not at all: a full disk leaves no cut file
         if path.suffix.lower() == ".jsonl":
-            frame.to_json(path, orient="records", lines=True, force_ascii=False)
+            frame.to_json(target, orient="records", lines=True, force_ascii=False)
         else:
-            safe.to_csv(path, index=False, encoding="utf-8-sig" if excel else "utf-8")
-    except OSError as err:
-        raise AttributionError(f"{path}: cannot write: {err.strerror or err}") from None
+            safe.to_csv(
+                target,
+                index=False,
+                encoding="utf-8-sig" if excel else "utf-8",
+                lineterminator=CSV_LINE_END,
+            )
     return len(frame)

@@ -7,9 +7,11 @@ whether to go on with the other inputs.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +21,7 @@ import yaml
 
 from attribution.errors import InputError
 from attribution.model import Article
+from attribution.yamlsafe import load as strict_yaml
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 MAX_BYTES = 20_000_000  # a bigger file is not one article: say so rather than parse it for an hour
@@ -56,24 +59,41 @@ _DATE_LINE_PREFIX = re.compile(
 def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     """The files to read: each path as given, directories walked in name order.
 
-    A missing path is yielded as is, so that reading it reports the error in order.
+    A missing path, or a directory that cannot be listed, is yielded as is, so that
+    reading it reports the error in order.
     """
     for raw in paths:
         path = Path(raw)
-        if not path.is_dir():
+        try:
+            is_dir = path.is_dir()
+        except OSError:  # a parent that cannot be searched: reading it says why
+            is_dir = False
+        if is_dir:
+            yield from _walk(path)
+        else:
             yield path
+
+
+def _walk(top: Path) -> Iterator[Path]:
+    seen: set[tuple[int, int]] = set()
+    unreadable: list[Path] = []
+
+    def skipped(err: OSError) -> None:
+        unreadable.append(Path(err.filename or top))
+
+    for root, dirs, files in os.walk(top, followlinks=True, onerror=skipped):
+        yield from unreadable
+        unreadable.clear()
+        st = os.stat(root)
+        if (st.st_dev, st.st_ino) in seen:  # a symlink loop
+            dirs[:] = []
             continue
-        seen: set[tuple[int, int]] = set()
-        for root, dirs, files in os.walk(path, followlinks=True):
-            st = os.stat(root)
-            if (st.st_dev, st.st_ino) in seen:  # a symlink loop
-                dirs[:] = []
-                continue
-            seen.add((st.st_dev, st.st_ino))
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if name.lower().endswith(SUFFIXES) and not name.startswith("."):
-                    yield Path(root) / name
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.lower().endswith(SUFFIXES) and not name.startswith("."):
+                yield Path(root) / name
+    yield from unreadable
 
 
 def count_articles(files: Iterable[Path]) -> int:
@@ -103,7 +123,13 @@ def read_articles(
     for path in iter_input_files(paths):
         try:
             for item in read_file(path, max_bytes):
-                yield item if isinstance(item, InputError) else complete(item, lang, publisher)
+                if isinstance(item, InputError):
+                    yield item
+                    continue
+                try:
+                    yield complete(item, lang, publisher)
+                except InputError as err:
+                    yield err
         except InputError as err:
             yield err
 
@@ -111,8 +137,20 @@ def read_articles(
 def read_file(path: Path, max_bytes: int = MAX_BYTES) -> Iterator[Article | InputError]:
     """Articles of one file (a JSONL file may also yield errors for single lines)."""
     suffix = path.suffix.lower()
-    if not path.exists():
-        raise InputError(path, "no such file")
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as err:
+        raise InputError(path, f"cannot read: {err.strerror or err}") from None
+    if stat.S_ISDIR(mode):
+        try:
+            os.listdir(path)
+        except OSError as err:
+            raise InputError(path, f"cannot read directory: {err.strerror or err}") from None
+        raise InputError(path, "is a directory")
+    if not stat.S_ISREG(mode):  # a FIFO would block, /dev/zero never ends
+        raise InputError(path, f"not a regular file ({_KINDS.get(stat.S_IFMT(mode), 'special')})")
     if suffix not in SUFFIXES:
         raise InputError(
             path,
@@ -130,16 +168,34 @@ def read_file(path: Path, max_bytes: int = MAX_BYTES) -> Iterator[Article | Inpu
         yield item if isinstance(item, InputError) else replace(item, encoding=encoding)
 
 
+_KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    def too_large(size: float) -> InputError:
+        return InputError(
+            path,
+            f"too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB, "
+            "raise it with --max-mb)",
+        )
+
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(
-                path,
-                f"too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB, "
-                "raise it with --max-mb)",
-            )
-        return path.read_bytes()
+            raise too_large(size)
+        if size:
+            data = path.read_bytes()
+        else:  # a file that does not tell its size (/proc): read at most the limit
+            with path.open("rb") as f:
+                data = f.read(max_bytes + 1)
+        if len(data) > max_bytes:  # it grew while we read it
+            raise too_large(len(data))
+        return data
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
     except IsADirectoryError:
@@ -164,11 +220,35 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError as err:
         if encoding != "utf-8":
             raise InputError(path, f"invalid {encoding.upper()} at byte {err.start}") from None
-        text, encoding = _guess_encoding(path, data, err)
+        if _cut_at_the_end(data):  # a download or a copy stopped mid-character
+            text, encoding = data.decode("utf-8-sig", errors="replace"), TRUNCATED_UTF8
+        else:
+            text, encoding = _guess_encoding(path, data, err)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(path, "empty file")
     return text, encoding
+
+
+TRUNCATED_UTF8 = "utf-8, cut"
+
+
+def _cut_at_the_end(data: bytes) -> bool:
+    """Valid UTF-8 but for a last character missing its final bytes."""
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return err.end == len(body) and len(body) - err.start <= 3 and _is_utf8(body[: err.start])
+    return False
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -217,6 +297,9 @@ def _read_plain(path: Path, text: str) -> Article:
     meta, body, body_line = _front_matter(path, text)
     title = _str(meta.get("title"))
     date = _str(meta.get("date"))
+    if meta and date and not _valid_iso_date(date):
+        line = next((n for n, s in enumerate(text.split("\n"), 1) if s.startswith("date:")), 1)
+        raise InputError(path, f"front matter: 'date' {date!r} is not a valid date", line)
     if not meta:
         date, title, body = _plain_header(body)
     elif path.suffix.lower() == ".md" and title is None:
@@ -249,7 +332,7 @@ def _front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]:
     if end < 0 or text[end + 4 : end + 5] not in ("\n", ""):
         raise InputError(path, "front matter opened with '---' is never closed", 1)
     try:
-        meta = yaml.safe_load(text[4:end]) or {}
+        meta = strict_yaml(text[4:end])[1] or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -260,6 +343,24 @@ def _front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]:
         raise InputError(path, "front matter must be a mapping of keys to values", 2)
     body = text[end + 5 :]
     return meta, body, text[: end + 5].count("\n") + 1
+
+
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\b")
+
+
+def _valid_iso_date(value: str) -> bool:
+    """False for an ISO-shaped date that names no day ("2024-13-45"); other text is
+    kept as the article gives it."""
+    import datetime as dt
+
+    m = _ISO_DATE.match(value)
+    if m is None:
+        return True
+    try:
+        dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return False
+    return True
 
 
 def _plain_header(text: str) -> tuple[str | None, str | None, str]:
@@ -374,6 +475,7 @@ _JSONL_KEYS = ("id", "title", "date", "url", "publisher", "lang", "site_name")
 
 def _read_jsonl(path: Path, text: str) -> Iterator[Article | InputError]:
     found = False
+    first_line: dict[str, int] = {}  # id → the line that gave it first
     for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
@@ -381,6 +483,9 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Article | InputError]:
             obj = json.loads(line)
         except json.JSONDecodeError as err:
             yield InputError(path, f"invalid JSON: {err.msg}", n)
+            continue
+        except RecursionError:
+            yield InputError(path, "invalid JSON: nested too deeply", n)
             continue
         if not isinstance(obj, dict):
             yield InputError(path, "expected a JSON object", n)
@@ -393,9 +498,20 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Article | InputError]:
         if bad:
             yield InputError(path, f"'{bad[0]}' must be a string", n)
             continue
+        broken = [k for k in ("text", *_JSONL_KEYS) if obj.get(k) and not _is_unicode(obj[k])]
+        if broken:  # "\ud800" alone is valid JSON, but no text: no encoder takes it
+            yield InputError(path, f"'{broken[0]}' holds a lone surrogate, not text", n)
+            continue
+        article_id = obj.get("id") or f"{path.as_posix()}#{n}"
+        if article_id in first_line:  # the store would replace the first with it
+            yield InputError(
+                path, f"duplicate id {article_id!r} (first at line {first_line[article_id]})", n
+            )
+            continue
+        first_line[article_id] = n
         found = True
         yield Article(
-            id=obj.get("id") or f"{path.as_posix()}#{n}",
+            id=article_id,
             text=body.replace("\r\n", "\n").replace("\r", "\n"),
             title=obj.get("title"),
             date=obj.get("date"),
@@ -409,13 +525,24 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Article | InputError]:
         yield InputError(path, "no article in this JSONL file")
 
 
+def _is_unicode(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def complete(article: Article, lang: str | None = None, publisher: str | None = None) -> Article:
-    """The article with its language and publisher settled."""
-    return replace(
-        article,
-        lang=_known_lang(article.lang) or lang or detect_language(article.text),
-        publisher=article.publisher or publisher,
-    )
+    """The article with its language and publisher settled; an article in a language
+    the annotator does not read is an error."""
+    settled = _known_lang(article.lang) or lang or detect_language(article.text)
+    if settled not in LANGUAGES:
+        raise InputError(
+            article.id,
+            f"language not supported: {settled} (fr and en are; --lang forces one)",
+        )
+    return replace(article, lang=settled, publisher=article.publisher or publisher)
 
 
 def _known_lang(lang: str | None) -> str | None:
@@ -426,18 +553,24 @@ def _known_lang(lang: str | None) -> str | None:
 
 
 def detect_language(text: str) -> str:
-    """French or English, whichever the text is closer to."""
-    global _IDENTIFIER
-    if _IDENTIFIER is None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-        _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE)
-        _IDENTIFIER.set_languages(list(LANGUAGES))
-    lang: str = _IDENTIFIER.classify(text[:5000])[0]
+    """French or English, whichever the text is closer to; for a text mostly in another
+    script than the Latin one (Arabic, Cyrillic…), the language it is in."""
+    sample = text[:5000]
+    letters = [c for c in sample if c.isalpha()]
+    latin = sum(1 for c in letters if c < "\u0250")
+    restricted = not letters or latin >= 0.5 * len(letters)
+    lang: str = _identifier(restricted).classify(sample)[0]
     return lang
 
 
-_IDENTIFIER: Any = None
+@functools.cache
+def _identifier(restricted: bool) -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    if restricted:
+        identifier.set_languages(list(LANGUAGES))
+    return identifier
 
 
 def _str(value: object) -> str | None:

@@ -32,7 +32,15 @@ FIELDS = (
     "confidence",
     "registry_hash",
 )
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+# What may stand before a formula and still let a spreadsheet program run it: whitespace,
+# invisible characters (no-break and zero-width spaces, a BOM, joiners) and quotes.
+_INVISIBLE = " \t\r\n\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+_INVISIBLE += "\u2009\u200a\u200b\u200c\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff'\"`"
+# RFC 4180 rows end with CR LF; Python's csv module then quotes every cell holding a CR or
+# an LF (with LF alone as the terminator, a lone CR in a cell went out unquoted and split
+# the row for readers).
+CSV_LINE_END = "\r\n"
 
 
 def records(annotated: AnnotatedArticle) -> Iterator[dict[str, Any]]:
@@ -92,7 +100,9 @@ def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
 
 def spreadsheet_safe(value: Any) -> Any:
     """A cell a spreadsheet program will show as text, never run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_PREFIXES) or value.lstrip(_INVISIBLE).startswith(FORMULA_PREFIXES)
+    ):
         return "'" + value
     return value
 
@@ -100,7 +110,9 @@ def spreadsheet_safe(value: Any) -> Any:
 def write_csv(
     rows: Iterable[dict[str, Any]], out: IO[str], fields: tuple[str, ...] = FIELDS
 ) -> int:
-    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(
+        out, fieldnames=fields, extrasaction="ignore", lineterminator=CSV_LINE_END
+    )
     writer.writeheader()
     n = 0
     for row in rows:
@@ -112,6 +124,8 @@ def write_csv(
 def render_table(rows: list[dict[str, Any]], out: IO[str]) -> int:
     from rich.console import Console
     from rich.table import Table
+
+    from attribution.terminal import plain
 
     table = Table(show_lines=True, expand=True)
     for name, ratio in (
@@ -128,8 +142,8 @@ def render_table(rows: list[dict[str, Any]], out: IO[str]) -> int:
         if row["source_resolved"]:
             source += f" → {row['source_resolved']}"
         claim = f"«{row['claim']}»" if row["direct_quote"] else row["claim"]
-        table.add_row(
-            row["cue"], source, row["source_kind"], row["outlet"] or "", row["via"] or "", claim
-        )
+        # the article's words as plain text: no markup, no escape sequence reaches the terminal
+        cells = (row["cue"], source, row["source_kind"], row["outlet"], row["via"], claim)
+        table.add_row(*(plain(cell) for cell in cells))
     Console(file=out, width=None if out.isatty() else 160).print(table)
     return len(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -48,11 +49,14 @@ def sentence_counts(
     """The counts of AnnotatedArticle.sentence_stats; the sentences the cue gate kept from
     the parser count as they were judged there."""
     touched: set[int] = set()
+    # sentences are in text order: those a claim overlaps are found by bisection
+    starts = [s.start for s in parse.sentences]
+    ends = [s.end for s in parse.sentences]
     for a in attributions:
         touched.add(a.sentence)
-        for sent in parse.sentences:
-            if sent.start < a.claim.end and a.claim.start < sent.end:
-                touched.add(sent.index)
+        first = bisect.bisect_right(ends, a.claim.start)  # the first that ends after it starts
+        last = bisect.bisect_left(starts, a.claim.end)  # the first that starts at its end
+        touched.update(parse.sentences[k].index for k in range(first, last))
     factual = [
         s
         for s in parse.sentences
@@ -117,23 +121,46 @@ class Annotator:
             try:
                 backend = self.backend(lang)
                 clock = time.perf_counter()
-                texts = [a.text for a in articles]
-                if gated:
-                    blocks = {id(t): g.blocks for t, g in zip(texts, gated, strict=True)}
-                    parses = list(backend.parse(texts, by_text_id(blocks)))
-                else:
-                    parses = list(backend.parse(texts))
+                parses = self._parse(backend, articles, gated)
                 self.timings["parse"] += time.perf_counter() - clock
             except AttributionError as err:
                 for k, a in zip(indexes, articles, strict=True):
                     results[k] = AttributionError(f"{a.id}: {err}")
                 continue
             for n, (k, article, parse) in enumerate(zip(indexes, articles, parses, strict=True)):
-                results[k] = self.annotate_parse(
-                    article, parse, backend.name, gated[n] if gated else None
-                )
+                if isinstance(parse, AttributionError):
+                    results[k] = parse
+                    continue
+                try:
+                    results[k] = self.annotate_parse(
+                        article, parse, backend.name, gated[n] if gated else None
+                    )
+                except (RecursionError, ValueError, IndexError, KeyError) as err:
+                    results[k] = AttributionError(f"{article.id}: cannot annotate: {_first(err)}")
         for k in range(len(batch)):
             yield results[k]
+
+    def _parse(
+        self, backend: Backend, articles: list[Article], gated: list[GatedText]
+    ) -> list[Parse | AttributionError]:
+        """The parses of the articles; when the parser fails on a batch, each article is
+        parsed alone, so that one article it cannot take does not sink the others."""
+        texts = [a.text for a in articles]
+        try:
+            if gated:
+                blocks = {id(t): g.blocks for t, g in zip(texts, gated, strict=True)}
+                return list(backend.parse(texts, by_text_id(blocks)))
+            return list(backend.parse(texts))
+        except AttributionError:
+            raise
+        except Exception as err:  # the parser's own error about one text (spaCy E088…)
+            if len(articles) == 1:
+                return [AttributionError(f"{articles[0].id}: cannot parse: {_first(err)}")]
+            return [
+                parse
+                for k in range(len(articles))
+                for parse in self._parse(backend, articles[k : k + 1], gated[k : k + 1])
+            ]
 
     def annotate_parse(
         self, article: Article, parse: Parse, backend: str, gated: GatedText | None = None
@@ -153,6 +180,11 @@ class Annotator:
             tuple((s.start, s.end) for s in parse.sentences),
             sentence_counts(parse, attributions, gated),
         )
+
+
+def _first(err: BaseException) -> str:
+    lines = str(err).strip().splitlines()
+    return f"{type(err).__name__}: {lines[0] if lines else ''}"
 
 
 def by_text_id(blocks: dict[int, list[tuple[int, str]]]) -> Callable[[str], list[tuple[int, str]]]:

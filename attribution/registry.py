@@ -21,6 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from attribution.errors import RegistryError
 from attribution.lexicon import unaccented
+from attribution.yamlsafe import load as strict_yaml
 
 OutletType = Literal[
     "newspaper",
@@ -195,16 +196,6 @@ class _RegistryHead(_Model):
     outlets: list[Any] = []
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text, so that a bad date is a field error."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 # --- loading -------------------------------------------------------------------------
 
 
@@ -238,14 +229,26 @@ _LOADED: dict[tuple[str, int, int], RegistryFile] = {}
 
 def _load_file(path: Path) -> RegistryFile:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise RegistryError(f"{path}: no such registry file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise RegistryError(f"{path}: cannot read registry: {err}") from None
+    except OSError as err:
+        raise RegistryError(f"{path}: cannot read registry: {err.strerror or err}") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        raise RegistryError(f"{path}:1: a UTF-16 file; save the registry as UTF-8")
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise RegistryError(
+            f"{path}:{line}: not UTF-8 (byte 0x{data[err.start]:02x}); save the registry as UTF-8"
+        ) from None
+    return _load_text(path, text)
+
+
+def _load_text(path: Path, text: str) -> RegistryFile:
+    try:
+        node, data = strict_yaml(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         position = getattr(err, "position", None)  # a reader error: a character, no mark

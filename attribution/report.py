@@ -5,10 +5,13 @@ from __future__ import annotations
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from attribution.audit import AuditRow
 from attribution.evaluate import Report, Tally, error_summary
+from attribution.terminal import plain, printable
 
 
 def _pct(value: float | None) -> str:
@@ -18,7 +21,7 @@ def _pct(value: float | None) -> str:
 def print_evaluation(title: str, report: Report, console: Console | None = None) -> None:
     console = console or Console(width=None if sys.stdout.isatty() else 110)
     o = report.overall
-    head = Table(title=title, show_header=True)
+    head = Table(title=escape(printable(title)), show_header=True)
     for name in ("gold", "predicted", "matched", "precision", "recall", "F1"):
         head.add_column(name, justify="right")
     head.add_row(
@@ -77,7 +80,7 @@ def print_audit(rows: list[AuditRow], console: Console | None = None) -> None:
     for r in rows:
         table.add_row(
             r.scope,
-            r.name,
+            plain(r.name),
             str(r.attributions),
             _pct(r.unattributed_share),
             _pct(r.anonymous_share),
@@ -90,4 +93,6 @@ def print_audit(rows: list[AuditRow], console: Console | None = None) -> None:
     console.print(table)
     for r in rows:
         for flag in r.flags:
-            console.print(f"[bold]{r.scope} {r.name}[/bold]: {flag}")
+            console.print(
+                Text.assemble((f"{r.scope} ", "bold"), (printable(r.name), "bold"), ": ", flag)
+            )

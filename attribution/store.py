@@ -8,8 +8,12 @@ The review state of an attribution is derived from the log, never stored apart f
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
+import os
+import re
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -140,7 +144,7 @@ def derive_state(entries: Iterable[ReviewEntry]) -> ReviewState:
             undone.add(int(e.value))
     state = ReviewState()
     for e in entries:
-        if e.seq in undone or e.action == "undo":
+        if e.seq in undone or e.action == "undo" or _repeats(state, e):
             continue
         state.reviewer, state.reviewed_at = e.reviewer, e.at
         if e.action == "confirm":
@@ -161,6 +165,25 @@ def derive_state(entries: Iterable[ReviewEntry]) -> ReviewState:
         elif e.action == "note" and e.value:
             state.notes.append(e.value)
     return state
+
+
+_STATUS_OF = {"confirm": "confirmed", "reject": "rejected", "flag": "flagged"}
+
+
+def _repeats(state: ReviewState, e: ReviewEntry) -> bool:
+    """A decision the state already holds (a second `c` on a confirmed attribution): it
+    changes nothing, not even who decided and when."""
+    if e.action in _STATUS_OF:
+        return state.status == _STATUS_OF[e.action]
+    if e.action == "reassign_source":
+        return state.source is not None and state.source == e.value
+    if e.action == "link_outlet":
+        return state.outlet is not None and state.outlet == (e.value or "")
+    if e.action == "set_kind":
+        return state.kind is not None and state.kind == e.value
+    if e.action == "edit_claim" and e.value and state.claim is not None:
+        return f"{state.claim[0]}:{state.claim[1]}" == e.value
+    return False
 
 
 class Store:
@@ -243,6 +266,10 @@ class Store:
                 + f"PRAGMA application_id = {APPLICATION_ID}; COMMIT;"
             )
             self._retry(partial(self.db.executescript, script))
+
+    def check_writable(self) -> None:
+        """Refuse now, rather than at the first write, a store that cannot be written."""
+        self._write(lambda db: None)
 
     @property
     def schema_version(self) -> int:
@@ -549,24 +576,63 @@ def _check_ours(path: Path) -> None:
         probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             app_id = probe.execute("PRAGMA application_id").fetchone()[0]
+            version = probe.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master")}
             ok = probe.execute("PRAGMA quick_check").fetchone()[0]
         finally:
             probe.close()
     except sqlite3.DatabaseError as err:
-        raise StoreError(f"{path}: corrupt database ({err}); the file was left as it is") from None
+        raise StoreError(_describe(path, err)) from None
     if ok != "ok":
         raise StoreError(f"{path}: corrupt database ({ok}); the file was left as it is")
     if app_id != APPLICATION_ID and (app_id != 0 or tables):
         raise StoreError(f"{path}: an SQLite database of another program (refusing to touch it)")
+    missing = [t for t in _tables(version) if t not in tables] if app_id == APPLICATION_ID else []
+    if missing:
+        raise StoreError(
+            f"{path}: not an attribution database: table {missing[0]} is missing "
+            "(refusing to touch it)"
+        )
+
+
+def _tables(version: int) -> list[str]:
+    """The tables the first `version` migrations create."""
+    return [
+        name
+        for script in MIGRATIONS[:version]
+        for name in re.findall(r"CREATE TABLE (\w+)", script)
+    ]
 
 
 def _describe(path: Path, err: sqlite3.Error) -> str:
+    """What went wrong, as the user can act on it. SQLite says "unable to open database
+    file" for a read-only directory and "disk I/O error" for a full disk (it cannot make
+    the files beside the database): the directory tells which."""
     message = str(err)
+    if "not a database" in message or "malformed" in message or "corrupt" in message:
+        return f"{path}: corrupt database ({message}); the file was left as it is"
+    if "full" in message or _disk_full(path):
+        return f"{path}: the disk is full; nothing was written"
     if "readonly" in message or "read-only" in message:
         return f"{path}: the database is read-only; nothing was written"
-    if "full" in message:
-        return f"{path}: the disk is full; nothing was written"
-    if "not a database" in message or "malformed" in message:
-        return f"{path}: corrupt database ({message}); the file was left as it is"
+    if _read_only_directory(path):
+        return (
+            f"{path}: cannot open: its directory is read-only (SQLite writes beside the "
+            "database; this is not corruption); copy the database to a writable directory"
+        )
     return f"{path}: database error: {message}"
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except OSError:
+        return False
+
+
+def _read_only_directory(path: Path) -> bool:
+    try:
+        with tempfile.TemporaryFile(dir=path.parent):
+            return False
+    except OSError as err:
+        return err.errno in (errno.EROFS, errno.EACCES, errno.EPERM)

@@ -123,6 +123,16 @@ def _blocks(offset: int, line: str) -> Iterator[tuple[int, str]]:
         yield offset + start, line[start:]
 
 
+def bounded(blocks: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """The blocks, any one longer than MAX_BLOCK_CHARS cut as `paragraphs` cuts a line:
+    a parser refuses a text of a million characters, and takes hours well before that."""
+    for offset, block in blocks:
+        if len(block) <= MAX_BLOCK_CHARS:
+            yield offset, block
+        else:
+            yield from _blocks(offset, block)
+
+
 Blocks = Callable[[str], Iterable[tuple[int, str]]]
 
 

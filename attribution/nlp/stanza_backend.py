@@ -13,7 +13,14 @@ from typing import Any
 
 from attribution.errors import ModelNotInstalled
 from attribution.model import Parse
-from attribution.nlp.base import Blocks, Word, build_parse, normalize_for_parser, paragraphs
+from attribution.nlp.base import (
+    Blocks,
+    Word,
+    bounded,
+    build_parse,
+    normalize_for_parser,
+    paragraphs,
+)
 
 PROCESSORS = "tokenize,mwt,pos,lemma,depparse,ner"
 INSTALL_PACKAGE = "pip install 'attribution[stanza]'"
@@ -60,7 +67,7 @@ class StanzaBackend:
         import stanza
 
         for text in texts:
-            parts = list(blocks(text))
+            parts = list(bounded(blocks(text)))
             docs = self.nlp.bulk_process(
                 [stanza.Document([], text=normalize_for_parser(line)) for _, line in parts]
             )

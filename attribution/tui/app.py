@@ -18,6 +18,7 @@ from textual.widgets import ProgressBar
 
 from attribution.registry import Registry
 from attribution.store import Store
+from attribution.terminal import printable
 from attribution.tui.article import ArticleScreen
 from attribution.tui.articles import ArticlesScreen
 from attribution.tui.modals import Help
@@ -146,7 +147,9 @@ class ReviewApp(App[None]):
                 if isinstance(item, AnnotatedArticle):
                     store.save(item)
                 else:
-                    self.call_from_thread(self.notify, str(item), severity="error")
+                    self.call_from_thread(
+                        self.notify, printable(item), severity="error", markup=False
+                    )
                 self.call_from_thread(bar.advance, 1)
         self.call_from_thread(self.refresh_articles)
         self.call_from_thread(setattr, bar, "display", False)
@@ -165,4 +168,6 @@ class ReviewApp(App[None]):
         frame = pd.concat(frames) if frames else claims_frame(self.store, self.registry)
         write_table(frame, path)
         self.exported = path
-        self.call_from_thread(self.notify, f"{len(frame)} claims exported to {path}")
+        self.call_from_thread(
+            self.notify, printable(f"{len(frame)} claims exported to {path}"), markup=False
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -15,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from attribution.audit import audit, kept_claims, outlet_mix
 from attribution.export import claims_frame
 from attribution.model import SourceKind
+from attribution.terminal import plain, printable
 from attribution.tui.modals import Choice, Prompt
 from attribution.tui.panels import audit_panel, highlighted, paragraphs, source_panel
 
@@ -83,6 +85,11 @@ class ArticleScreen(Screen[None]):
         text = self.query_one("#text", VerticalScroll)
         text.mount_all(Static(id=f"p{k}", classes="paragraph") for k in range(len(self.blocks)))
         self.reload(self.start_at)
+        current = self.current
+        if self.start_at is not None and current is not None:
+            if current["review_status"] != "pending":  # decided just before the app stopped
+                self.action_next_pending()
+            self._remember_position()
 
     # --- state ------------------------------------------------------------------
 
@@ -93,23 +100,24 @@ class ArticleScreen(Screen[None]):
         table.clear()
         for row in self.rows:
             table.add_row(*self._cells(row), key=row["id"])
-        self.sub_title = self.article_id
+        self.sub_title = printable(self.article_id)
         if self.rows:
             index = next((k for k, r in enumerate(self.rows) if r["id"] == keep), 0)
             table.move_cursor(row=index)
         self.show_current()
         self.show_audit()
 
-    def _cells(self, row: dict[str, Any]) -> tuple[str, ...]:
+    def _cells(self, row: dict[str, Any]) -> tuple[Text, ...]:
         outlet = self.review.registry.outlets.get(row["outlet"] or "")
-        return (
+        cells = (
             row["source_resolved"] or row["source"] or "—",
             row["source_kind"] or "",
             row["outlet"] or "",
             outlet.alignment.axis if outlet and outlet.alignment else "",
             outlet.reliability.level if outlet else "",
             row["review_status"],
-        )
+        )  # Text, not str: a DataTable reads a str as markup
+        return tuple(plain(cell, keep_lines=False) for cell in cells)
 
     @property
     def current(self) -> dict[str, Any] | None:
@@ -154,10 +162,15 @@ class ArticleScreen(Screen[None]):
         if row is None:
             return
         self.review.decide(row["id"], action, value)
-        self.review.save_position()
         self.reload(keep=row["id"])
         if move_on:
             self.action_next_pending()
+        self._remember_position()  # where the cursor now is: the next one to review
+
+    def _remember_position(self) -> None:
+        current = self.current
+        self.review.position = (self.article_id, current["id"] if current else None)
+        self.review.save_position()
 
     def _recording(self, action: str) -> Callable[[str | None], None]:
         """A modal's callback: record its value, unless it was cancelled."""
@@ -192,7 +205,11 @@ class ArticleScreen(Screen[None]):
                 return
             outlet = self.review.registry.matcher.match(value).outlet or value
             if outlet not in self.review.registry.outlets:
-                self.notify(f"no outlet {value!r} in the registry", severity="error")
+                self.notify(
+                    printable(f"no outlet {value!r} in the registry"),
+                    severity="error",
+                    markup=False,
+                )
                 return
             self.record("link_outlet", outlet)
 
@@ -216,7 +233,11 @@ class ArticleScreen(Screen[None]):
                 return
             start, _, end = value.partition(":")
             if not (start.isdigit() and end.isdigit() and int(start) < int(end) <= len(self.text)):
-                self.notify("the span is start:end, in characters of the article", severity="error")
+                self.notify(
+                    "the span is start:end, in characters of the article",
+                    severity="error",
+                    markup=False,
+                )
                 return
             self.record("edit_claim", f"{int(start)}:{int(end)}")
 

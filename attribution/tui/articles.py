@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from attribution.terminal import plain
 from attribution.tui.modals import Choice, Prompt
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ class ArticlesScreen(Screen[None]):
         self._add_rows(rows, 0, self.generation)
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1, FIRST_ROWS - 1))
-        self.query_one("#filters", Static).update(self.describe_filters(len(rows)))
+        self.query_one("#filters", Static).update(plain(self.describe_filters(len(rows))))
 
     def _add_rows(self, rows: list[dict[str, Any]], start: int, generation: int) -> None:
         if generation != self.generation:
@@ -94,9 +95,9 @@ class ArticlesScreen(Screen[None]):
         size = FIRST_ROWS if start == 0 else CHUNK_ROWS
         for r in rows[start : start + size]:  # Text, not str: a title is never read as markup
             table.add_row(
-                Text(r["title"] or r["id"]),
-                Text(r["date"] or ""),
-                Text(r["publisher"] or ""),
+                plain(r["title"] or r["id"], keep_lines=False),
+                plain(r["date"], keep_lines=False),
+                plain(r["publisher"], keep_lines=False),
                 Text(str(r["total"]), justify="right"),
                 Text(f"{r['done']}/{r['total']}", justify="right"),
                 key=r["id"],

@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, OptionList, Static
 
+from attribution.terminal import plain
+
 
 class Prompt(ModalScreen[str | None]):
     """One line of text (a note, a source, an outlet id, a claim span), with suggestions."""
@@ -55,7 +57,7 @@ class Choice(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text)
-            yield OptionList(*self.options)
+            yield OptionList(*(plain(o, keep_lines=False) for o in self.options))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.options[event.option_index])

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from attribution.audit import AuditRow
 from attribution.registry import Registry
+from attribution.terminal import plain, printable
 
 STYLES = {"cue": "bold #e0a040", "source": "bold #60a0e0", "claim": "#a0d0a0"}
 CURRENT = {
@@ -33,7 +34,7 @@ def highlighted(
     text: str, start: int, end: int, rows: list[dict[str, Any]], current: str | None
 ) -> Text:
     """One paragraph with every attribution's claim, cue and source in their styles."""
-    out = Text(text[start:end])
+    out = Text(printable(text[start:end], keep_lines=True))  # one character for one: offsets hold
     for row in rows:
         styles = CURRENT if row["id"] == current else STYLES
         for part, (a, b) in (
@@ -60,9 +61,10 @@ def _cue_span(text: str, row: dict[str, Any]) -> tuple[int | None, int | None]:
 def source_panel(row: dict[str, Any] | None, registry: Registry) -> RenderableType:
     if row is None:
         return Text("No attribution selected.", style="dim")
-    lines = Table.grid(padding=(0, 1))
-    lines.add_column(style="bold", no_wrap=True)
-    lines.add_column()
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    lines = _Lines(grid)
     lines.add_row("source", row["source"] or "— (no source)")
     if row.get("source_resolved"):
         lines.add_row("refers to", row["source_resolved"])
@@ -80,7 +82,7 @@ def source_panel(row: dict[str, Any] | None, registry: Registry) -> RenderableTy
     outlet = registry.outlets.get(row["outlet"] or "")
     if outlet is None:
         lines.add_row("outlet", row["outlet"] or "not in the registry")
-        return lines
+        return grid
     lines.add_row("outlet", f"{outlet.name} ({outlet.id})")
     lines.add_row("type", f"{outlet.type}, {outlet.country or '?'}")
     if outlet.ownership:
@@ -98,7 +100,17 @@ def source_panel(row: dict[str, Any] | None, registry: Registry) -> RenderableTy
         lines.add_row("", rel.rationale)
     if outlet.refs:
         lines.add_row("references", "\n".join(outlet.refs[:3]))
-    return lines
+    return grid
+
+
+class _Lines:
+    """Rows of a grid whose values are the user's data: shown as plain text, never markup."""
+
+    def __init__(self, grid: Table) -> None:
+        self.grid = grid
+
+    def add_row(self, label: str, value: object) -> None:
+        self.grid.add_row(label, plain(value))
 
 
 def _dated(name: str | None, relation: Any) -> str:
@@ -115,7 +127,10 @@ def audit_panel(row: AuditRow | None, outlet_counts: dict[str, int]) -> Renderab
     bars.add_column(no_wrap=True)
     bars.add_column()
     for name, n in sorted(outlet_counts.items(), key=lambda kv: -kv[1]):
-        bars.add_row(name, Text("█" * max(1, round(12 * n / width)) + f" {n}", style="#60a0e0"))
+        bars.add_row(
+            plain(name, keep_lines=False),
+            Text("█" * max(1, round(12 * n / width)) + f" {n}", style="#60a0e0"),
+        )
     parts.append(Text("Claims by outlet (relays count for the relay)", style="bold"))
     parts.append(bars if outlet_counts else Text("no outlet cited", style="dim"))
     share = "—" if row.anonymous_share is None else f"{row.anonymous_share:.0%}"
@@ -123,5 +138,5 @@ def audit_panel(row: AuditRow | None, outlet_counts: dict[str, int]) -> Renderab
     independent = row.independent_outlets
     parts.append(Text(f"anonymous {share} · independent outlets {independent} · HHI {hhi}"))
     for flag in row.flags:
-        parts.append(Text(f"⚑ {flag}", style="bold #e06060"))
+        parts.append(plain(f"⚑ {flag}", style="bold #e06060"))
     return Group(*parts)
