@@ -89,7 +89,13 @@ def subject_of(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
             if after is not None and after.upos == "PRON":
                 return after
     real = [s for s in subj if lower(s) not in lex.euphonic_words]
-    return real[-1] if real else None
+    if real:
+        return real[-1]
+    passive = any(c.deprel in ("aux:pass", "expl:pass") for c in parse.children(verb.i))
+    expletive = [c for c in parse.children(verb.i) if c.deprel == "expl:subj" and c.i < verb.i]
+    if expletive and not passive and lower(expletive[0]) in lex.pronouns:
+        return expletive[0]  # "Il a indiqué que …": a person, not the impersonal "il"
+    return None
 
 
 def clause_head(parse: Parse, tok: Token) -> Token:

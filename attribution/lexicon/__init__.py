@@ -49,6 +49,8 @@ class Lexicon(BaseModel):
     view_holder_nouns: frozenset[str] = frozenset()
     collective_nouns: frozenset[str] = frozenset()
     content_nouns: frozenset[str] = frozenset()
+    voice_nouns: frozenset[str] = frozenset()  # "les dires de X": X's kind
+    spokesperson_nouns: frozenset[str] = frozenset()  # "le porte-parole de X": X's kind
     speaker_nouns: frozenset[str] = frozenset()  # from <lang>_speakers.txt, a trained list
     view_holder_pronouns: frozenset[str] = frozenset()
     not_view_holder: frozenset[str] = frozenset()
@@ -75,6 +77,8 @@ class Lexicon(BaseModel):
     place_prepositions: frozenset[str] = frozenset()
     phrase_particles: frozenset[str] = frozenset()
     euphonic_words: frozenset[str] = frozenset()
+    abbreviations: frozenset[str] = frozenset()  # end with a full stop, end no sentence
+    titles: frozenset[str] = frozenset()  # "M.", "Mme", "Me": part of the name after them
     partitive_articles: frozenset[str] = frozenset()  # "des" that is an article, not "de les"
     impersonal_subjects: frozenset[str] = frozenset()
     non_source_pronouns: frozenset[str] = frozenset()
