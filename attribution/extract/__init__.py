@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from attribution.extract import rules
+from attribution.extract.confidence import calibrate
 from attribution.extract.coordination import split_coordinated
 from attribution.extract.quotes import Quote, find_quotes
 from attribution.extract.relay import apply_relays
@@ -75,7 +76,7 @@ def extract(parse: Parse, lex: Lexicon, article: str = "") -> list[Attribution]:
                 notes=tuple(f.constructions),
             )
         )
-    return out
+    return calibrate(out, lex.calibration)
 
 
 def _before(parse: Parse, via: Mention, source: Mention) -> Mention:
