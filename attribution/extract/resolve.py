@@ -60,7 +60,14 @@ def resolve_sources(parse: Parse, lex: Lexicon, findings: list[Finding]) -> list
 def describe(parse: Parse, lex: Lexicon, head: Token, kind_hint: str | None = None) -> Mention:
     toks = mention_tokens(parse, head) or [head]
     before = parse.tokens[toks[0].i - 1] if toks[0].i > 0 else None
-    if before is not None and before.head == head.i and lower(before) in lex.partitive_articles:
+    ahead = parse.tokens[before.i - 1] if before is not None and before.i > 0 else None
+    genitive = ahead is not None and ahead.upos in ("NOUN", "PROPN", "ADJ")  # "avis des élus"
+    if (
+        before is not None
+        and before.head == head.i
+        and lower(before) in lex.partitive_articles
+        and not genitive
+    ):
         toks = [before, *toks]  # "des habitants": a speaker is never a "de" phrase itself
     before = parse.tokens[toks[0].i - 1] if toks[0].i > 0 else None
     if before is not None and before.sent == head.sent and lower(before) in lex.titles:

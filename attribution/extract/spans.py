@@ -42,6 +42,30 @@ def with_acronym(text: str, span: Span) -> Span:
     return Span(span.start, m.end(), text[span.start : m.end()])
 
 
+_PAIRS = (("«", "»"), ("“", "”"), ("(", ")"))
+_REACH = 3  # how far past the span a closing mark may stand (spaces, a full stop)
+
+
+def balanced(text: str, span: Span) -> Span:
+    """The span widened to the quotation mark or parenthesis it opens or closes without
+    its twin, when that twin stands right beside it: a claim ends with the closing » of
+    its quotation, a name with the ")" of its acronym."""
+    start, end = span.start, span.end
+    inner = text[start:end]
+    for opening, closing in _PAIRS:
+        if inner.count(opening) > inner.count(closing):
+            k = text.find(closing, end, end + _REACH + 1)
+            end = k + 1 if k >= 0 and "\n" not in text[end:k] else end
+        elif inner.count(closing) > inner.count(opening):
+            k = text.rfind(opening, max(0, start - _REACH - 1), start)
+            start = k if k >= 0 and "\n" not in text[k:start] else start
+    if inner.count('"') % 2 and text[end : end + _REACH + 1].lstrip(" ").startswith('"'):
+        end = text.index('"', end) + 1
+    if (start, end) == (span.start, span.end):
+        return span
+    return Span(start, end, text[start:end])
+
+
 def _word_char(text: str, k: int) -> bool:
     ch = text[k]
     if ch.isalnum():
