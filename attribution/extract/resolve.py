@@ -61,7 +61,7 @@ def describe(parse: Parse, lex: Lexicon, head: Token, kind_hint: str | None = No
     toks = mention_tokens(parse, head) or [head]
     before = parse.tokens[toks[0].i - 1] if toks[0].i > 0 else None
     ahead = parse.tokens[before.i - 1] if before is not None and before.i > 0 else None
-    genitive = ahead is not None and ahead.upos in ("NOUN", "PROPN", "ADJ")  # "avis des élus"
+    genitive = ahead is not None and ahead.upos in ("NOUN", "ADJ")  # "avis des élus"
     if (
         before is not None
         and before.head == head.i
