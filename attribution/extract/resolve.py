@@ -72,7 +72,6 @@ def describe(parse: Parse, lex: Lexicon, head: Token, kind_hint: str | None = No
     before = parse.tokens[toks[0].i - 1] if toks[0].i > 0 else None
     if before is not None and before.sent == head.sent and lower(before) in lex.titles:
         toks = [before, *toks]  # "Me Dupond", "Mgr Durand": the title is part of the name
-    toks = _whole_name(parse, toks)
     span = span_of(parse, toks)
     assert span is not None
     if span.text.startswith("-"):  # "a-t-il": the pronoun is "il"
@@ -88,18 +87,6 @@ def describe(parse: Parse, lex: Lexicon, head: Token, kind_hint: str | None = No
     desc = description_tokens(parse, head, lex.description_heads)
     kind = SourceKind(kind_hint) if kind_hint else classify(parse, lex, head, toks)
     return Mention(span, kind, description=span_of(parse, desc) if desc else None)
-
-
-def _whole_name(parse: Parse, toks: list[Token]) -> list[Token]:
-    """A name the parser split goes on with the capitalised proper nouns after it
-    ("Midi" + "Libre")."""
-    if toks[-1].upos != "PROPN":
-        return toks
-    k = toks[-1].i + 1
-    sent = parse.sentences[toks[-1].sent]
-    while k < sent.last and parse.tokens[k].upos == "PROPN" and parse.tokens[k].text[:1].isupper():
-        k += 1
-    return toks + [parse.tokens[j] for j in range(toks[-1].i + 1, k)]
 
 
 _BODY_KINDS = {

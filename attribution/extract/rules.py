@@ -398,10 +398,12 @@ def _verb_finding(
         return None  # "le projet annoncé", "des sources citées": not a saying
     if _present_participle(verb):
         return _participial(parse, sent, lex, verb, lemma)
+    subject_follows = any(c.rel == "nsubj" and c.i > verb.i for c in parse.children(verb.i))
     if (
         not aux
         and verb.feat("VerbForm") == "Part"
         and clitic_subject(parse, lex, verb, verb) is None
+        and not (tagged and subject_follows)  # "« … », écrit l'ONG": a present, not a participle
     ):
         return None  # a bare past participle ("le mouvement, lancé en février") says nothing
     if tagged:  # "« … », a affirmé le ministre": the subject follows the verb

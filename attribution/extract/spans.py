@@ -93,7 +93,30 @@ def mention_tokens(parse: Parse, head: Token) -> list[Token]:
                 continue  # an apposition describes; only a name in apposition names
             keep.add(child.i)
             stack.append(child)
-    return _contiguous(parse, head, keep)
+    return _whole_name(parse, _contiguous(parse, head, keep))
+
+
+def _whole_name(parse: Parse, toks: list[Token]) -> list[Token]:
+    """A name the parser split goes on after the mention: capitalised proper nouns ("Midi"
+    + "Libre") or a named entity's words ("l'ONG" + "Médecins du Monde")."""
+    if not toks:
+        return toks
+    last = toks[-1]
+    sent_end = parse.sentences[last.sent].last
+    k = last.i + 1
+    while k < sent_end:
+        tok = parse.tokens[k]
+        capital = tok.text[:1].isupper()
+        if capital and (tok.upos == "PROPN" or tok.ent):
+            k += 1
+        elif tok.ent and not capital and k > last.i + 1 and k + 1 < sent_end:
+            nxt = parse.tokens[k + 1]  # "du" inside "Médecins du Monde"
+            if not (nxt.ent == tok.ent and nxt.text[:1].isupper()):
+                break
+            k += 1
+        else:
+            break
+    return toks + [parse.tokens[j] for j in range(last.i + 1, k)]
 
 
 def _glued(parse: Parse, tok: Token) -> bool:
