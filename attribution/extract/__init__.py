@@ -13,7 +13,7 @@ from attribution.extract.capability import can_speak
 from attribution.extract.confidence import calibrate
 from attribution.extract.coordination import split_coordinated
 from attribution.extract.quotes import Quote, find_quotes
-from attribution.extract.relay import apply_relays
+from attribution.extract.relay import apply_relays, fold_reported_speech
 from attribution.extract.resolve import describe, resolve_sources
 from attribution.extract.rules import Finding
 from attribution.extract.spans import balanced, span_of
@@ -52,6 +52,7 @@ def extract(parse: Parse, lex: Lexicon, article: str = "") -> list[Attribution]:
     findings = _drop_duplicates(findings)
     findings.sort(key=lambda f: f.cue[0].i)
     apply_relays(parse, lex, findings)
+    findings = fold_reported_speech(findings)
     findings = split_coordinated(parse, findings)
     claims = [_claim_span(parse, f, quotes) for f in findings]
     findings, claims = _add_quotes_with_neighbour_speaker(parse, lex, quotes, findings, claims)
