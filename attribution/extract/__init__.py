@@ -58,13 +58,16 @@ def extract(parse: Parse, lex: Lexicon, article: str = "") -> list[Attribution]:
     findings, claims = _add_quotes_with_neighbour_speaker(parse, lex, quotes, findings, claims)
     mentions = resolve_sources(parse, lex, findings)
     out = []
+    vias: dict[int, Mention] = {}  # a relay named once serves every coordinated speaker
     for f, (claim, direct), mention in zip(findings, claims, mentions, strict=True):
         cue_span = span_of(parse, f.cue)
         if cue_span is None or claim is None:
             continue
-        via = describe(parse, lex, f.via) if f.via is not None else None
-        if via is not None and mention is not None:
-            via = _before(parse, via, mention)
+        via = None
+        if f.via is not None:
+            via = vias.get(f.via.i) or describe(parse, lex, f.via)
+            if mention is not None:
+                via = vias.setdefault(f.via.i, _before(parse, via, mention))
         out.append(
             Attribution(
                 article=article,
