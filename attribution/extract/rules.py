@@ -667,8 +667,12 @@ def _infinitive(parse: Parse, verb: Token) -> bool:
     return any(c.rel == "aux" and c.feat("VerbForm") == "Inf" for c in parse.children(verb.i))
 
 
+_COLON_REACH = 8  # "a déclaré lundi : « … »": the mark comes right after the verb
+
+
 def _colon_between(parse: Parse, a: Token, b: Token) -> bool:
-    return any(parse.tokens[k].text in (":", "«", "“", '"') for k in range(a.i + 1, b.i))
+    end = min(b.i, a.i + 1 + _COLON_REACH)
+    return any(parse.tokens[k].text in (":", "«", "“", '"') for k in range(a.i + 1, end))
 
 
 _QUE_WINDOW = 12
