@@ -32,6 +32,11 @@ def coordinated_speakers(parse: Parse, head: Token) -> list[Token]:
     if head.rel == "nmod" and governor is not None and governor.i < head.i:
         # "à l'agence des habitants et un porte-parole": the parser hung both on the addressee
         candidates += [c for c in parse.children(governor.i) if c.i > head.i]
+    for child in list(candidates):
+        listed = [c for c in parse.children(child.i) if c.rel == "conj"]
+        if child.rel == "appos" and child.upos == "NOUN" and child.i > head.i and listed:
+            found.append(child)  # "un élu, des responsables et des sources": a list, not
+            candidates += listed  # a description of the first
     for child in candidates:
         if child.rel != "conj" or child.i < head.i or child.upos not in ("NOUN", "PROPN"):
             continue
