@@ -167,6 +167,35 @@ def derive_state(entries: Iterable[ReviewEntry]) -> ReviewState:
     return state
 
 
+def reviewed(
+    row: dict[str, Any], state: ReviewState, text: Callable[[], str | None]
+) -> dict[str, Any]:
+    """What an attribution is now: its extracted row with the review state applied. The one
+    place that says it; every reader (exports, audit, the app's table and panels) reads it.
+
+    A reassigned source replaces the source and, with it, what the extractor said of the
+    old one (its antecedent and description); `claimant` is who the claim is attributed
+    to: the source, or the antecedent it refers to."""
+    row["direct_quote"] = bool(row["direct_quote"])
+    row["review_status"] = state.status
+    row["reviewer"] = state.reviewer
+    row["reviewed_at"] = state.reviewed_at
+    row["note"] = " | ".join(state.notes) or None
+    if state.source is not None:
+        row["source"] = state.source
+        row["source_resolved"] = None
+        row["source_description"] = None
+    if state.outlet is not None:
+        row["outlet"] = state.outlet or None
+    if state.kind is not None:
+        row["source_kind"] = state.kind
+    if state.claim is not None:
+        row["claim_start"], row["claim_end"] = state.claim
+        row["claim"] = (text() or "")[state.claim[0] : state.claim[1]]
+    row["claimant"] = row["source_resolved"] or row["source"]
+    return row
+
+
 _STATUS_OF = {"confirm": "confirmed", "reject": "rejected", "flag": "flagged"}
 
 
@@ -417,23 +446,8 @@ class Store:
         logs = self._logs(article) if rows else {}
         out = []
         for r in rows:
-            row = dict(r)
-            state = derive_state(logs.get(row["id"], []))
-            row["direct_quote"] = bool(row["direct_quote"])
-            row["review_status"] = state.status
-            row["reviewer"] = state.reviewer
-            row["reviewed_at"] = state.reviewed_at
-            row["note"] = " | ".join(state.notes) or None
-            if state.source is not None:
-                row["source"] = state.source
-            if state.outlet is not None:
-                row["outlet"] = state.outlet or None
-            if state.kind is not None:
-                row["source_kind"] = state.kind
-            if state.claim is not None:
-                text = self.article_text(row["article_id"]) or ""
-                row["claim_start"], row["claim_end"] = state.claim
-                row["claim"] = text[state.claim[0] : state.claim[1]]
+            state = derive_state(logs.get(r["id"], []))
+            row = reviewed(dict(r), state, partial(self.article_text, r["article_id"]))
             if status is not None and row["review_status"] != status:
                 continue
             if outlet is not None and outlet not in (row["outlet"], row["via"]):

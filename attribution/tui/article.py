@@ -110,7 +110,7 @@ class ArticleScreen(Screen[None]):
     def _cells(self, row: dict[str, Any]) -> tuple[Text, ...]:
         outlet = self.review.registry.outlets.get(row["outlet"] or "")
         cells = (
-            row["source_resolved"] or row["source"] or "—",
+            row["claimant"] or "—",
             row["source_kind"] or "",
             row["outlet"] or "",
             outlet.alignment.axis if outlet and outlet.alignment else "",
