@@ -157,15 +157,34 @@ def read_file(path: Path, max_bytes: int = MAX_BYTES) -> Iterator[Article | Inpu
             f"unknown format {suffix or '(no extension)'!r}; expected one of "
             + ", ".join(SUFFIXES),
         )
-    text, encoding = decode(path, _read_bytes(path, max_bytes))
+    given, encoding = decode_as_given(path, _read_bytes(path, max_bytes))
+    text = _lf(given)
     if suffix == ".jsonl":
         items: Iterable[Article | InputError] = _read_jsonl(path, text)
     elif suffix in (".html", ".htm"):
         items = [_read_html(path, text)]
     else:
-        items = [_read_plain(path, text)]
+        items = [_as_given(_read_plain(path, text), text, given)]
     for item in items:
         yield item if isinstance(item, InputError) else replace(item, encoding=encoding)
+
+
+def _as_given(article: Article, text: str, given: str) -> Article:
+    """The article with the file as given, when its text is only part of it (a header
+    taken as metadata) or its line ends were CR LF: output offsets index the file."""
+    if given == article.text:
+        return article
+    # the body is what is left of the file once a header is cut and newlines stripped
+    origin = len(text.rstrip("\n")) - len(article.text)
+    if origin < 0 or text[origin : origin + len(article.text)] != article.text:
+        origin = text.find(article.text)
+    if origin < 0:
+        return article
+    return replace(article, given=given, origin=origin)
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 _KINDS = {
@@ -205,9 +224,15 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
+    """As `decode_as_given`, line endings made `\\n`."""
+    text, encoding = decode_as_given(path, data)
+    return _lf(text), encoding
+
+
+def decode_as_given(path: Path, data: bytes) -> tuple[str, str]:
     """The text and the encoding it was read with: UTF-8 (with or without BOM), UTF-16
     (with a BOM, or recognised by its zero bytes), else the encoding charset-normalizer
-    finds most likely. Line endings become `\\n`."""
+    finds most likely. Line endings are kept."""
     encoding = "utf-8"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
@@ -224,7 +249,6 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
             text, encoding = data.decode("utf-8-sig", errors="replace"), TRUNCATED_UTF8
         else:
             text, encoding = _guess_encoding(path, data, err)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(path, "empty file")
     return text, encoding
@@ -512,7 +536,8 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Article | InputError]:
         found = True
         yield Article(
             id=article_id,
-            text=body.replace("\r\n", "\n").replace("\r", "\n"),
+            text=_lf(body),
+            given=body if "\r" in body else None,
             title=obj.get("title"),
             date=obj.get("date"),
             url=obj.get("url"),

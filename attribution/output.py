@@ -44,20 +44,26 @@ CSV_LINE_END = "\r\n"
 
 
 def records(annotated: AnnotatedArticle) -> Iterator[dict[str, Any]]:
+    """The output contract's records; offsets index the article as the user gave it."""
+    article = annotated.article
     for a in annotated.attributions:
         src = a.source
+        claim_start, claim_end = article.given_span(a.claim.start, a.claim.end)
+        source_start, source_end = (
+            article.given_span(src.span.start, src.span.end) if src else (None, None)
+        )
         yield {
             "article": a.article,
             "attribution_id": a.id,
             "sentence": annotated.sentence_text(a.sentence),
             "claim": a.claim.text,
-            "claim_start": a.claim.start,
-            "claim_end": a.claim.end,
+            "claim_start": claim_start,
+            "claim_end": claim_end,
             "cue": a.cue.span.text,
             "cue_type": a.cue.type.value,
             "source": src.span.text if src else None,
-            "source_start": src.span.start if src else None,
-            "source_end": src.span.end if src else None,
+            "source_start": source_start,
+            "source_end": source_end,
             "source_kind": src.kind.value if src else "unnamed",
             "source_resolved": src.resolved.text if src and src.resolved else None,
             "source_description": src.description.text if src and src.description else None,

@@ -353,7 +353,7 @@ class Store:
                     article.site_name,
                     article.lang,
                     article.path,
-                    article.text,
+                    article.original,  # what the offsets index
                     *stats,
                     record.backend,
                     record.registry_hash,
