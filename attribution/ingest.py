@@ -12,7 +12,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -118,12 +118,15 @@ def read_articles(
     lang: str | None = None,
     publisher: str | None = None,
     max_bytes: int = MAX_BYTES,
+    as_read: Callable[[Article], bool] | None = None,
 ) -> Iterator[Article | InputError]:
-    """Every article of every input, or the error that stopped one input or line."""
+    """Every article of every input, or the error that stopped one input or line. An
+    article for which `as_read` is true comes as read, its language not settled (no
+    detection: the caller already knows it)."""
     for path in iter_input_files(paths):
         try:
             for item in read_file(path, max_bytes):
-                if isinstance(item, InputError):
+                if isinstance(item, InputError) or (as_read is not None and as_read(item)):
                     yield item
                     continue
                 try:
@@ -561,7 +564,7 @@ def _is_unicode(value: str) -> bool:
 def complete(article: Article, lang: str | None = None, publisher: str | None = None) -> Article:
     """The article with its language and publisher settled; an article in a language
     the annotator does not read is an error."""
-    settled = _known_lang(article.lang) or lang or detect_language(article.text)
+    settled = known_lang(article.lang) or lang or detect_language(article.text)
     if settled not in LANGUAGES:
         raise InputError(
             article.id,
@@ -570,7 +573,7 @@ def complete(article: Article, lang: str | None = None, publisher: str | None = 
     return replace(article, lang=settled, publisher=article.publisher or publisher)
 
 
-def _known_lang(lang: str | None) -> str | None:
+def known_lang(lang: str | None) -> str | None:
     if not lang:
         return None
     code = lang.strip().lower().replace("_", "-").split("-")[0]

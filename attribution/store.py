@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
 
 from attribution.errors import AttributionError
-from attribution.output import ArticleRecord, article_record
+from attribution.output import FIELDS, ArticleRecord, article_record
 from attribution.pipeline import AnnotatedArticle
 
 APPLICATION_ID = 0x41545452  # "ATTR": marks the file as ours (PRAGMA application_id)
@@ -397,6 +397,32 @@ class Store:
             )
 
         return self._write(work)
+
+    def fingerprints(
+        self, registry_hash: str, backend: str
+    ) -> dict[str, tuple[str, str | None, str | None]]:
+        """Per article annotated with this registry and backend: its content hash,
+        publisher and language (what decides whether annotating it again can change it)."""
+        rows = self._read(
+            "SELECT id, content_hash, publisher, lang FROM articles"
+            " WHERE registry_hash = ? AND backend = ?",
+            (registry_hash, backend),
+        )
+        return {r["id"]: (r["content_hash"], r["publisher"], r["lang"]) for r in rows}
+
+    def records(self, article_id: str) -> list[dict[str, Any]]:
+        """An article's attributions as extracted (the output contract, no review applied),
+        as `annotate` printed them."""
+        rows = self._read(
+            "SELECT * FROM attributions WHERE article_id = ? AND active = 1 ORDER BY position",
+            (article_id,),
+        )
+        out = []
+        for r in rows:
+            row = {k: r[k] for k in FIELDS if k not in ("article", "attribution_id")}
+            row["direct_quote"] = bool(row["direct_quote"])
+            out.append({"article": r["article_id"], "attribution_id": r["id"], **row})
+        return [{k: row[k] for k in FIELDS} for row in out]
 
     def article_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]

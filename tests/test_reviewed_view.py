@@ -59,7 +59,8 @@ def test_a_reassigned_source_replaces_the_claimant_everywhere(store: Store, tmp_
     store.review(row["id"], "reassign_source", "alice", "le front Al-Nour")
     [row] = store.attributions()
     assert (row["source"], row["claimant"]) == ("le front Al-Nour", "le front Al-Nour")
-    assert row["source_resolved"] is None and row["source_description"] is None
+    assert row["source_resolved"] is None
+    assert row["source_description"] is None
     registry = load_registry(use_user_file=False)
     frame = claims_frame(store, registry)
     assert frame.loc[0, ["source", "claimant"]].tolist() == ["le front Al-Nour"] * 2
@@ -85,9 +86,7 @@ def test_a_linked_outlet_and_a_set_kind_reach_every_reader(store: Store) -> None
     frame = claims_frame(store, registry)
     assert frame.loc[0, ["outlet", "source_kind"]].tolist() == ["reuters", "outlet"]
     assert frame.loc[0, "outlet_name"] == registry.outlets["reuters"].name
-    [article_row] = [
-        r for r in audit(frame, store.articles(), registry) if r.scope == "article"
-    ]
+    [article_row] = [r for r in audit(frame, store.articles(), registry) if r.scope == "article"]
     assert article_row.independent_outlets == 1
     assert article_row.kinds == {"outlet": 1}
 
