@@ -102,7 +102,7 @@ async def test_the_app_shows_the_reviewed_source_in_its_table_and_panel(store: S
         await pilot.press("s", "ctrl+u", *"le front Al-Nour", "enter")
         await pilot.pause()
         table = screen.query_one("#claims", DataTable)
-        assert str(table.get_row_at(0)[0]) == "le front Al-Nour"
+        assert str(table.get_row_at(0)[2]) == "le front Al-Nour"
         panel = shown(screen.query_one("#source", Static))
         assert "le front Al-Nour" in panel
         assert "Le ministère de la Santé" not in panel  # the old antecedent is gone
