@@ -563,6 +563,10 @@ def audit(
     ] = None,
     format: Annotated[AuditFormat, typer.Option("--format", "-f")] = AuditFormat.table,
     plot: Annotated[Path | None, typer.Option(help="Draw the outlet mix to this PNG.")] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(help="Write the audit as one self-contained HTML page, for sharing."),
+    ] = None,
     registry: RegistryOption = None,
 ) -> None:
     """The outlet mix of each article, each publisher and the corpus, with flags."""
@@ -590,12 +594,29 @@ def audit(
         from attribution.report import print_audit
 
         print_audit(rows)
+    if article is not None:
+        title = f"{articles[0]['title'] or article}"
+    else:
+        title = f"corpus of {len(articles)} article{'s' if len(articles) != 1 else ''}"
     if plot is not None:
         from attribution.files import written
 
         with written(plot) as target:
-            plot_outlet_mix(frame, str(target))
+            plot_outlet_mix(frame, str(target), reg, title, format=_image_format(plot))
         _note(f"{plot}: outlet mix drawn")
+    if html is not None:
+        from attribution.audit_html import audit_html
+        from attribution.files import written
+
+        page = audit_html(rows, frame, reg, title)
+        with written(html) as target:
+            target.write_text(page, encoding="utf-8")
+        _note(f"{html}: audit page written")
+
+
+def _image_format(path: Path) -> str:
+    """The format a plot file's name asks for; PNG when it does not say."""
+    return path.suffix.lstrip(".").lower() or "png"
 
 
 def _open_store(path: Path, create: bool = True) -> Any:
