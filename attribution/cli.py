@@ -179,18 +179,19 @@ def annotate(
         with _progress(lambda: count_articles(files), quiet) as advance:
             for item in results():
                 advance()
-                if isinstance(item, Unchanged) and database is not None:
+                article = item.article if isinstance(item, AnnotatedArticle | Unchanged) else None
+                if article is not None and article.id in first_seen:
+                    # a second article with the same id would replace the first one
+                    failures += 1
+                    _err(
+                        f"{article.path}: duplicate article id {article.id!r} "
+                        f"(first read from {first_seen[article.id]}); skipped"
+                    )
+                elif isinstance(item, Unchanged) and database is not None:
                     first_seen[item.article.id] = item.article.path or item.article.id
                     saved["unchanged"] += 1
                     stored = database.records(item.article.id)
                     yield from with_article_text(stored, item.article.original)
-                elif isinstance(item, AnnotatedArticle) and item.article.id in first_seen:
-                    # a second article with the same id would replace the first one
-                    failures += 1
-                    _err(
-                        f"{item.article.path}: duplicate article id {item.article.id!r} "
-                        f"(first read from {first_seen[item.article.id]}); skipped"
-                    )
                 elif isinstance(item, AnnotatedArticle):
                     first_seen[item.article.id] = item.article.path or item.article.id
                     if item.article.encoding == TRUNCATED_UTF8:
