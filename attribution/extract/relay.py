@@ -9,6 +9,7 @@ the parse, which often attaches these participles to the wrong word.
 from __future__ import annotations
 
 from attribution.extract.rules import Finding, lower
+from attribution.extract.spans import mention_tokens
 from attribution.lexicon import Lexicon
 from attribution.model import CueType, Parse, Token
 
@@ -57,7 +58,12 @@ def _cited_by(parse: Parse, lex: Lexicon, f: Finding, cited_tok: Token) -> None:
     head = parse.head(cited_tok)
     cited = head if head is not None and head.upos in ("NOUN", "PROPN", "PRON") else None
     cited = cited or _noun_before(parse, cited_tok)
-    if cited is None or f.source.i not in (cited.i, agent.i):
+    if cited is None:
+        return
+    named = {t.i for t in mention_tokens(parse, f.source)}
+    if cited.i in named and f.source.i != agent.i:  # "l'ONG X, citée par …": the name's word
+        cited = f.source
+    if f.source.i not in (cited.i, agent.i):
         return
     f.source, f.via = cited, agent
     f.cue_type = CueType.RELAY
