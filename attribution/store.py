@@ -419,10 +419,12 @@ class Store:
         )
         out = []
         for r in rows:
-            row = {k: r[k] for k in FIELDS if k not in ("article", "attribution_id")}
+            stored = dict(r)  # a field this store has no column for (a newer one) is null
+            row = {k: stored.get(k) for k in FIELDS}
+            row.update(article=r["article_id"], attribution_id=r["id"])
             row["direct_quote"] = bool(row["direct_quote"])
-            out.append({"article": r["article_id"], "attribution_id": r["id"], **row})
-        return [{k: row[k] for k in FIELDS} for row in out]
+            out.append(row)
+        return out
 
     def article_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
