@@ -13,7 +13,7 @@ from attribution.extract.capability import can_speak
 from attribution.extract.confidence import calibrate
 from attribution.extract.coordination import split_coordinated
 from attribution.extract.quotes import Quote, find_quotes
-from attribution.extract.relay import apply_relays
+from attribution.extract.relay import apply_relays, fold_reported_speech
 from attribution.extract.resolve import describe, resolve_sources
 from attribution.extract.rules import Finding
 from attribution.extract.spans import balanced, span_of
@@ -52,18 +52,22 @@ def extract(parse: Parse, lex: Lexicon, article: str = "") -> list[Attribution]:
     findings = _drop_duplicates(findings)
     findings.sort(key=lambda f: f.cue[0].i)
     apply_relays(parse, lex, findings)
+    findings = fold_reported_speech(findings)
     findings = split_coordinated(parse, findings)
     claims = [_claim_span(parse, f, quotes) for f in findings]
     findings, claims = _add_quotes_with_neighbour_speaker(parse, lex, quotes, findings, claims)
     mentions = resolve_sources(parse, lex, findings)
     out = []
+    vias: dict[int, Mention] = {}  # a relay named once serves every coordinated speaker
     for f, (claim, direct), mention in zip(findings, claims, mentions, strict=True):
         cue_span = span_of(parse, f.cue)
         if cue_span is None or claim is None:
             continue
-        via = describe(parse, lex, f.via) if f.via is not None else None
-        if via is not None and mention is not None:
-            via = _before(parse, via, mention)
+        via = None
+        if f.via is not None:
+            via = vias.get(f.via.i) or describe(parse, lex, f.via)
+            if mention is not None:
+                via = vias.setdefault(f.via.i, _before(parse, via, mention))
         out.append(
             Attribution(
                 article=article,

@@ -190,7 +190,13 @@ def _role_in_article(parse: Parse, lex: Lexicon, head: Token) -> SourceKind | No
         while top.rel in ("flat", "flat:name") and top.head is not None:
             top = parse.tokens[top.head]
         governor = parse.head(top)
-        roles = [c for c in parse.children(top.i) if c.rel == "appos" and c.upos == "NOUN"]
+        roles = [  # "le ministre, X" / "Senate chairman X" / "Sen. X"
+            c
+            for c in parse.children(top.i)
+            if (c.rel == "appos" and c.upos == "NOUN")
+            or (c.rel == "compound" and c.i < top.i)
+            or (c.i < top.i and lower(c) in lex.titles)
+        ]
         if governor is not None and governor.upos == "NOUN" and top.rel in ("appos", "nmod"):
             roles.append(governor)
         for role in roles:

@@ -768,12 +768,22 @@ def told_outlet(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
     for child in parse.children(verb.i):
         if child.rel not in ("obl", "iobj", "nmod") or addressee(parse, lex, child) is None:
             continue
-        outlet_like = lex.kind_of_word(child.lemma.lower()) == "outlet" or (
-            child.upos == "PROPN" and child.ent in ("ORG", "MISC", "")
-        )
-        if outlet_like:
+        if _outlet_like(lex, child):
             return child
+    sent = parse.sentences[verb.sent]  # the parser hung it elsewhere: "a déclaré à Reuters des …"
+    after = parse.tokens[verb.i + 1 : min(verb.i + 4, sent.last)]
+    for k, tok in enumerate(after):
+        if lower(tok) not in lex.addressee_prepositions or tok.upos != "ADP":
+            continue
+        named = [t for t in after[k + 1 :] if t.upos in ("NOUN", "PROPN")]
+        return named[0] if named and _outlet_like(lex, named[0]) else None
     return None
+
+
+def _outlet_like(lex: Lexicon, tok: Token) -> bool:
+    return lex.kind_of_word(tok.lemma.lower()) == "outlet" or (
+        tok.upos == "PROPN" and tok.ent in ("ORG", "MISC", "")
+    )
 
 
 def _speaker_before(parse: Parse, lex: Lexicon, participle: Token) -> Token | None:
