@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 import pandas as pd
 
@@ -196,24 +196,61 @@ def _flags(row: AuditRow, claims: pd.DataFrame) -> list[str]:
     return flags
 
 
-def plot_outlet_mix(claims: pd.DataFrame, path: str) -> None:
-    """A bar chart of the claims behind each outlet (relays count for the relay)."""
+def plot_outlet_mix(
+    claims: pd.DataFrame,
+    path: str | IO[bytes],
+    registry: Registry | None = None,
+    title: str = "Corpus",
+    format: str | None = None,
+) -> None:
+    """Draw `outlet_mix_figure` to a file (its format from its name unless given)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    if format is None and isinstance(path, str):
+        # the format given, so that a name without an extension is not given one
+        format = os.path.splitext(path)[1].lstrip(".").lower() or "png"
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # SVG text stays text
+        fig = outlet_mix_figure(claims, registry, title)
+        try:
+            fig.savefig(path, dpi=100, format=format or "png")
+        finally:
+            plt.close(fig)
+
+
+def outlet_mix_figure(
+    claims: pd.DataFrame, registry: Registry | None = None, title: str = "Corpus"
+) -> Any:
+    """Two bar charts: the claims behind each outlet, by name (relays count for the relay),
+    and the claims by source kind; titled with what they show, counts in whole numbers."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
     kept = kept_claims(claims)
     roots = outlet_mix(kept)
     kinds = Counter(kept.get("source_kind", []))
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5))
-    names = [k for k, _ in roots.most_common(15)]
-    left.barh(names[::-1], [roots[k] for k in names][::-1], color="#4878a8")
+    fig.suptitle(f"Who says so? {title}: {len(kept)} attributed claims", fontweight="bold")
+    ids = [k for k, _ in roots.most_common(15)]
+    outlets = registry.outlets if registry is not None else {}
+    names = [outlets[k].name if k in outlets else k for k in ids]
+    left.barh(names[::-1], [roots[k] for k in ids][::-1], color="#4878a8")
     left.set_title("Claims by outlet (relays count for the relay)")
+    left.set_xlabel("claims")
+    left.set_ylabel("outlet")
+    left.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if not ids:
+        left.text(0.5, 0.5, "no outlet cited", ha="center", va="center", transform=left.transAxes)
     right.bar(list(kinds), list(kinds.values()), color="#a86848")
     right.set_title("Claims by source kind")
-    right.tick_params(axis="x", rotation=45)
+    right.set_xlabel("source kind")
+    right.set_ylabel("claims")
+    right.yaxis.set_major_locator(MaxNLocator(integer=True))
+    plt.setp(right.get_xticklabels(), rotation=45, ha="right", rotation_mode="anchor")
     fig.tight_layout()
-    # the format given, so that a name without an extension is not given one
-    fig.savefig(path, dpi=100, format=os.path.splitext(path)[1].lstrip(".").lower() or "png")
-    plt.close(fig)
+    return fig

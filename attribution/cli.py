@@ -113,14 +113,22 @@ def annotate(
             "'attribution import') instead of sending results back."
         ),
     ] = None,
+    with_text: Annotated[
+        bool,
+        typer.Option(
+            "--with-text",
+            help="JSON Lines: give each article's text (what the offsets index) once, in "
+            "'article_text' of its first record.",
+        ),
+    ] = False,
     registry: RegistryOption = None,
 ) -> None:
     """Find every attribution in the articles, store them, and print one record each."""
     from attribution.engine import Job, dask_client, run_dask, run_local
     from attribution.files import written
-    from attribution.ingest import TRUNCATED_UTF8, count_articles, iter_input_files
+    from attribution.ingest import TRUNCATED_UTF8, count_articles
     from attribution.output import records, render_table, write_csv, write_jsonl
-    from attribution.pipeline import AnnotatedArticle
+    from attribution.pipeline import AnnotatedArticle, NeedsModel, Unchanged
     from attribution.shards import shard_files
     from attribution.store import StoreError
 
@@ -130,21 +138,26 @@ def annotate(
         raise AttributionError("--scheduler and --shards need --engine dask")
     if not (math.isfinite(max_mb) and max_mb > 0):
         raise AttributionError(f"--max-mb must be a positive number of megabytes, not {max_mb}")
+    if with_text and format is not Format.jsonl:
+        raise AttributionError("--with-text goes with --format jsonl")
+    files, empty = _input_files(paths)
+    database = _open_store(db) if store and shards is None else None
+    reg = _registry(registry)
     job = Job(
-        _registry(registry),
+        reg,
         backend.value,
         batch_size=batch_size,
         gate=gate,
         lang=lang,
         publisher=publisher,
         max_bytes=int(max_mb * 1_000_000),
+        # what the store holds as it is is printed from the store, not parsed again
+        known=database.fingerprints(reg.hash, backend.value) if database is not None else {},
     )
-    files = list(iter_input_files(paths))
-    failures = 0
+    failures = empty
     saved: Counter[str] = Counter()
     vanished: list[str] = []
     first_seen: dict[str, str] = {}  # article id → the file it was first read from
-    database = _open_store(db) if store and shards is None else None
 
     def results() -> Any:
         if engine is Engine.local:
@@ -155,6 +168,10 @@ def annotate(
 
     stopped: list[str] = []  # why storing stopped, if it did
 
+    def with_article_text(records: Any, text: str) -> Any:
+        for n, record in enumerate(records):
+            yield {**record, "article_text": text if n == 0 else None} if with_text else record
+
     def rows() -> Any:
         nonlocal failures
         # records printed to the terminal would break the bar's line: no bar then
@@ -162,13 +179,19 @@ def annotate(
         with _progress(lambda: count_articles(files), quiet) as advance:
             for item in results():
                 advance()
-                if isinstance(item, AnnotatedArticle) and item.article.id in first_seen:
+                article = item.article if isinstance(item, AnnotatedArticle | Unchanged) else None
+                if article is not None and article.id in first_seen:
                     # a second article with the same id would replace the first one
                     failures += 1
                     _err(
-                        f"{item.article.path}: duplicate article id {item.article.id!r} "
-                        f"(first read from {first_seen[item.article.id]}); skipped"
+                        f"{article.path}: duplicate article id {article.id!r} "
+                        f"(first read from {first_seen[article.id]}); skipped"
                     )
+                elif isinstance(item, Unchanged) and database is not None:
+                    first_seen[item.article.id] = item.article.path or item.article.id
+                    saved["unchanged"] += 1
+                    stored = database.records(item.article.id)
+                    yield from with_article_text(stored, item.article.original)
                 elif isinstance(item, AnnotatedArticle):
                     first_seen[item.article.id] = item.article.path or item.article.id
                     if item.article.encoding == TRUNCATED_UTF8:
@@ -193,11 +216,15 @@ def annotate(
                             return
                         saved[result.status] += 1
                         vanished.extend(f"{result.article}: {v}" for v in result.vanished)
-                    yield from records(item)
+                    yield from with_article_text(records(item), item.article.original)
+                elif isinstance(item, NeedsModel):  # said once, at the end
+                    failures += 1
+                    needs_model.setdefault(item.reason, []).append(item.article)
                 else:
                     failures += 1
                     _err(str(item))
 
+    needs_model: dict[str, list[str]] = {}
     with contextlib.ExitStack() as stack:
         if database is not None:
             stack.callback(database.close)
@@ -210,7 +237,13 @@ def annotate(
         elif format is Format.csv:
             write_csv(rows(), out)
         else:
-            render_table(list(rows()), out)
+            table = list(rows())
+            if table or not failures:  # an empty table says nothing the errors did not
+                render_table(table, out)
+    for reason, articles in needs_model.items():
+        some = ", ".join(articles[:3]) + (", …" if len(articles) > 3 else "")
+        many = f"{len(articles)} article{'s' if len(articles) > 1 else ''}"
+        _err(f"{reason}; {many} not annotated ({some})")
     if shards is not None:
         count = len(list(shard_files([shards])))
         _note(f"{shards}: {count} shards; load them with: attribution import {shards}")
@@ -220,6 +253,23 @@ def annotate(
         _err(line)
     if failures or stopped:
         raise typer.Exit(1)
+
+
+def _input_files(paths: list[Path]) -> tuple[list[Path], int]:
+    """The files to read, and how many directories held none (each is reported); having
+    nothing to read at all is an error."""
+    from attribution.ingest import SUFFIXES, iter_input_files
+
+    files, empty = [], 0
+    for path in paths:
+        found = list(iter_input_files([path]))
+        if not found and path.is_dir():
+            empty += 1
+            _err(f"{path}: no article file here (looked for {', '.join(SUFFIXES)})")
+        files.extend(found)
+    if not files:
+        raise AttributionError("nothing to annotate")
+    return files, empty
 
 
 def _report_saved(db: Path, saved: Counter[str], vanished: list[str]) -> None:
@@ -514,6 +564,10 @@ def audit(
     ] = None,
     format: Annotated[AuditFormat, typer.Option("--format", "-f")] = AuditFormat.table,
     plot: Annotated[Path | None, typer.Option(help="Draw the outlet mix to this PNG.")] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(help="Write the audit as one self-contained HTML page, for sharing."),
+    ] = None,
     registry: RegistryOption = None,
 ) -> None:
     """The outlet mix of each article, each publisher and the corpus, with flags."""
@@ -541,12 +595,29 @@ def audit(
         from attribution.report import print_audit
 
         print_audit(rows)
+    if article is not None:
+        title = f"{articles[0]['title'] or article}"
+    else:
+        title = f"corpus of {len(articles)} article{'s' if len(articles) != 1 else ''}"
     if plot is not None:
         from attribution.files import written
 
         with written(plot) as target:
-            plot_outlet_mix(frame, str(target))
+            plot_outlet_mix(frame, str(target), reg, title, format=_image_format(plot))
         _note(f"{plot}: outlet mix drawn")
+    if html is not None:
+        from attribution.audit_html import audit_html
+        from attribution.files import written
+
+        page = audit_html(rows, frame, reg, title)
+        with written(html) as target:
+            target.write_text(page, encoding="utf-8")
+        _note(f"{html}: audit page written")
+
+
+def _image_format(path: Path) -> str:
+    """The format a plot file's name asks for; PNG when it does not say."""
+    return path.suffix.lstrip(".").lower() or "png"
 
 
 def _open_store(path: Path, create: bool = True) -> Any:
@@ -565,6 +636,9 @@ def review(
         str | None, typer.Option(help="Your name in the review log (default: $USER).")
     ] = None,
     backend: Annotated[BackendName, typer.Option(help="NLP backend.")] = BackendName.spacy,
+    new: Annotated[
+        bool, typer.Option("--new", help="Create the store if it does not exist.")
+    ] = False,
     registry: RegistryOption = None,
 ) -> None:
     """Open the review app on the store (annotating PATH... first, in the background)."""
@@ -576,6 +650,13 @@ def review(
     name = reviewer or os.environ.get("ATTRIBUTION_REVIEWER") or getpass.getuser()
     from attribution.store import StoreError
 
+    if not db.exists() and not paths and not new:
+        raise AttributionError(
+            f"{db}: no such database (give articles to annotate into it, or --new to "
+            "create it empty)"
+        )
+    if paths:
+        _input_files(paths)  # nothing to annotate: say so before opening anything
     with _open_store(db) as database:
         try:
             database.check_writable()

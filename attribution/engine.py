@@ -13,23 +13,26 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from attribution.errors import AttributionError
-from attribution.ingest import MAX_BYTES, read_articles
+from attribution.ingest import MAX_BYTES, known_lang, read_articles
+from attribution.model import Article
 from attribution.output import article_record
-from attribution.pipeline import AnnotatedArticle, Annotator
+from attribution.pipeline import AnnotatedArticle, Annotator, Unchanged
 from attribution.registry import Registry
 from attribution.shards import shard_name, write_shard
 
-Result = AnnotatedArticle | AttributionError
+Result = AnnotatedArticle | AttributionError | Unchanged
+# What the store knows of an article: its content hash, publisher and language.
+Fingerprint = tuple[str, str | None, str | None]
 # A worker process is replaced after this many chunks (6,400 articles at the default batch
 # size): parsing slowly grows a process's memory (~10 MB a 1,000 articles, measured), and
 # the model's reload costs a new process about 2% of its working life.
@@ -48,6 +51,8 @@ class Job:
     lang: str | None = None
     publisher: str | None = None
     max_bytes: int = MAX_BYTES
+    # articles stored as they are, with this registry and backend: not parsed again
+    known: Mapping[str, Fingerprint] = field(default_factory=dict)
 
 
 _ANNOTATORS: dict[tuple[str, str, int, bool], Annotator] = {}
@@ -63,8 +68,30 @@ def annotator_for(job: Job) -> Annotator:
 
 def annotate_files(files: Iterable[str | Path], job: Job) -> Iterator[Result]:
     """Read, parse, extract and link the articles of these files, in order."""
-    articles = read_articles(files, lang=job.lang, publisher=job.publisher, max_bytes=job.max_bytes)
-    return annotator_for(job).annotate(articles)
+
+    def unchanged(article: Article) -> bool:
+        """The store holds it as it is: checked before any parse (or language detection),
+        so that a rerun over unchanged articles never loads the model."""
+        known = job.known.get(article.id)
+        if known is None:
+            return False
+        content_hash, publisher, lang = known
+        wanted_lang = known_lang(article.lang) or job.lang  # else detection: same text, same
+        return (
+            article.content_hash == content_hash
+            and (article.publisher or job.publisher) == publisher
+            and wanted_lang in (None, lang)
+        )
+
+    articles = read_articles(
+        files,
+        lang=job.lang,
+        publisher=job.publisher,
+        max_bytes=job.max_bytes,
+        as_read=unchanged if job.known else None,
+    )
+    items = (Unchanged(a) if isinstance(a, Article) and unchanged(a) else a for a in articles)
+    return annotator_for(job).annotate(items)
 
 
 def annotate_chunk(files: Sequence[str], job: Job) -> list[Result]:

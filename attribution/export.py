@@ -68,7 +68,7 @@ def claims_frame(
                 **{k: r.get(k) for k in FIELDS if k not in ("article", "attribution_id")},
                 "article": r["article_id"],
                 "attribution_id": r["id"],
-                "claimant": r["source_resolved"] or r["source"],
+                "claimant": r["claimant"],
                 "appearance_url": r["article_url"],
                 "date_published": r["article_date"],
                 "article_title": r["article_title"],

@@ -12,7 +12,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -118,12 +118,15 @@ def read_articles(
     lang: str | None = None,
     publisher: str | None = None,
     max_bytes: int = MAX_BYTES,
+    as_read: Callable[[Article], bool] | None = None,
 ) -> Iterator[Article | InputError]:
-    """Every article of every input, or the error that stopped one input or line."""
+    """Every article of every input, or the error that stopped one input or line. An
+    article for which `as_read` is true comes as read, its language not settled (no
+    detection: the caller already knows it)."""
     for path in iter_input_files(paths):
         try:
             for item in read_file(path, max_bytes):
-                if isinstance(item, InputError):
+                if isinstance(item, InputError) or (as_read is not None and as_read(item)):
                     yield item
                     continue
                 try:
@@ -157,15 +160,34 @@ def read_file(path: Path, max_bytes: int = MAX_BYTES) -> Iterator[Article | Inpu
             f"unknown format {suffix or '(no extension)'!r}; expected one of "
             + ", ".join(SUFFIXES),
         )
-    text, encoding = decode(path, _read_bytes(path, max_bytes))
+    given, encoding = decode_as_given(path, _read_bytes(path, max_bytes))
+    text = _lf(given)
     if suffix == ".jsonl":
         items: Iterable[Article | InputError] = _read_jsonl(path, text)
     elif suffix in (".html", ".htm"):
         items = [_read_html(path, text)]
     else:
-        items = [_read_plain(path, text)]
+        items = [_as_given(_read_plain(path, text), text, given)]
     for item in items:
         yield item if isinstance(item, InputError) else replace(item, encoding=encoding)
+
+
+def _as_given(article: Article, text: str, given: str) -> Article:
+    """The article with the file as given, when its text is only part of it (a header
+    taken as metadata) or its line ends were CR LF: output offsets index the file."""
+    if given == article.text:
+        return article
+    # the body is what is left of the file once a header is cut and newlines stripped
+    origin = len(text.rstrip("\n")) - len(article.text)
+    if origin < 0 or text[origin : origin + len(article.text)] != article.text:
+        origin = text.find(article.text)
+    if origin < 0:
+        return article
+    return replace(article, given=given, origin=origin)
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 _KINDS = {
@@ -205,9 +227,15 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
+    """As `decode_as_given`, line endings made `\\n`."""
+    text, encoding = decode_as_given(path, data)
+    return _lf(text), encoding
+
+
+def decode_as_given(path: Path, data: bytes) -> tuple[str, str]:
     """The text and the encoding it was read with: UTF-8 (with or without BOM), UTF-16
     (with a BOM, or recognised by its zero bytes), else the encoding charset-normalizer
-    finds most likely. Line endings become `\\n`."""
+    finds most likely. Line endings are kept."""
     encoding = "utf-8"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
@@ -224,7 +252,6 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
             text, encoding = data.decode("utf-8-sig", errors="replace"), TRUNCATED_UTF8
         else:
             text, encoding = _guess_encoding(path, data, err)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(path, "empty file")
     return text, encoding
@@ -512,7 +539,8 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Article | InputError]:
         found = True
         yield Article(
             id=article_id,
-            text=body.replace("\r\n", "\n").replace("\r", "\n"),
+            text=_lf(body),
+            given=body if "\r" in body else None,
             title=obj.get("title"),
             date=obj.get("date"),
             url=obj.get("url"),
@@ -536,7 +564,7 @@ def _is_unicode(value: str) -> bool:
 def complete(article: Article, lang: str | None = None, publisher: str | None = None) -> Article:
     """The article with its language and publisher settled; an article in a language
     the annotator does not read is an error."""
-    settled = _known_lang(article.lang) or lang or detect_language(article.text)
+    settled = known_lang(article.lang) or lang or detect_language(article.text)
     if settled not in LANGUAGES:
         raise InputError(
             article.id,
@@ -545,7 +573,7 @@ def complete(article: Article, lang: str | None = None, publisher: str | None = 
     return replace(article, lang=settled, publisher=article.publisher or publisher)
 
 
-def _known_lang(lang: str | None) -> str | None:
+def known_lang(lang: str | None) -> str | None:
     if not lang:
         return None
     code = lang.strip().lower().replace("_", "-").split("-")[0]

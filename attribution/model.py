@@ -1,12 +1,15 @@
 """The vocabulary of the whole program: articles, the neutral parse, and attributions.
 
 Every span is a pair of character offsets into `Article.text` (end exclusive), so any
-value can be traced back to the exact characters a reader sees.
+value can be traced back to the exact characters a reader sees. The output gives them as
+offsets into the article as the user gave it (`Article.original`): see `Article.given_span`.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -27,10 +30,35 @@ class Article:
     lang: str | None = None
     path: str | None = None
     encoding: str = "utf-8"  # what the file was read as, when it was not UTF-8
+    # The article as the user gave it (the decoded file, or the JSONL `text`), when `text`
+    # is not all of it: a header taken as metadata, CR LF line ends made LF. `text` starts
+    # at `origin` in it, once its line ends are LF.
+    given: str | None = None
+    origin: int = 0
+
+    @property
+    def original(self) -> str:
+        """The article as the user gave it: what output offsets index."""
+        return self.text if self.given is None else self.given
 
     @cached_property
     def content_hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return hashlib.sha256(self.original.encode("utf-8")).hexdigest()
+
+    @cached_property
+    def _line_end_crs(self) -> tuple[int, ...]:
+        """Where, in the given text with LF line ends, a CR was taken out before an LF."""
+        if self.given is None or "\r\n" not in self.given:
+            return ()
+        return tuple(m.start() - n for n, m in enumerate(re.finditer("\r\n", self.given)))
+
+    def given_span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets into `text` as offsets into `original`."""
+        if self.given is None:
+            return start, end
+        crs = self._line_end_crs
+        a, b = self.origin + start, self.origin + end
+        return a + bisect.bisect_right(crs, a), b + bisect.bisect_left(crs, b)
 
 
 @dataclass(frozen=True, slots=True)

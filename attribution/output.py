@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -44,20 +45,26 @@ CSV_LINE_END = "\r\n"
 
 
 def records(annotated: AnnotatedArticle) -> Iterator[dict[str, Any]]:
+    """The output contract's records; offsets index the article as the user gave it."""
+    article = annotated.article
     for a in annotated.attributions:
         src = a.source
+        claim_start, claim_end = article.given_span(a.claim.start, a.claim.end)
+        source_start, source_end = (
+            article.given_span(src.span.start, src.span.end) if src else (None, None)
+        )
         yield {
             "article": a.article,
             "attribution_id": a.id,
             "sentence": annotated.sentence_text(a.sentence),
             "claim": a.claim.text,
-            "claim_start": a.claim.start,
-            "claim_end": a.claim.end,
+            "claim_start": claim_start,
+            "claim_end": claim_end,
             "cue": a.cue.span.text,
             "cue_type": a.cue.type.value,
             "source": src.span.text if src else None,
-            "source_start": src.span.start if src else None,
-            "source_end": src.span.end if src else None,
+            "source_start": source_start,
+            "source_end": source_end,
             "source_kind": src.kind.value if src else "unnamed",
             "source_resolved": src.resolved.text if src and src.resolved else None,
             "source_description": src.description.text if src and src.description else None,
@@ -128,22 +135,34 @@ def render_table(rows: list[dict[str, Any]], out: IO[str]) -> int:
     from attribution.terminal import plain
 
     table = Table(show_lines=True, expand=True)
-    for name, ratio in (
-        ("cue", 1),
-        ("source", 2),
-        ("kind", 1),
-        ("outlet", 1),
-        ("via", 1),
-        ("claim", 5),
-    ):
-        table.add_column(name, ratio=ratio, overflow="fold")
+    articles = {str(row.get("article")) for row in rows}
+    several = len(articles) > 1  # then say which article each row is from
+    if several:
+        table.add_column("article", ratio=2, overflow="fold")
+    # the directory all the articles share is left out (ids need not be paths: compared
+    # as strings, cut at a "/")
+    shared = os.path.commonprefix(sorted(articles)).rpartition("/")[0]  # noqa: RUF071
+    cut = len(shared) + 1 if shared else 0
+    for name, ratio in (("cue", 1), ("source", 2), ("kind", 0), ("outlet", 1), ("via", 1)):
+        # a kind is one word of the contract: never cut
+        table.add_column(name, ratio=ratio or None, overflow="fold", no_wrap=not ratio)
+    table.add_column("claim", ratio=5, overflow="fold")
     for row in rows:
         source = row["source"] or "—"
         if row["source_resolved"]:
             source += f" → {row['source_resolved']}"
         claim = f"«{row['claim']}»" if row["direct_quote"] else row["claim"]
         # the article's words as plain text: no markup, no escape sequence reaches the terminal
-        cells = (row["cue"], source, row["source_kind"], row["outlet"], row["via"], claim)
+        cells: tuple[Any, ...] = (
+            row["cue"],
+            source,
+            row["source_kind"],
+            row["outlet"],
+            row["via"],
+            claim,
+        )
+        if several:
+            cells = (str(row.get("article"))[cut:], *cells)
         table.add_row(*(plain(cell) for cell in cells))
     Console(file=out, width=None if out.isatty() else 160).print(table)
     return len(rows)

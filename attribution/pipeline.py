@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from attribution.errors import AttributionError
+from attribution.errors import AttributionError, ModelNotInstalled
 from attribution.extract import extract
 from attribution.gate import GatedText, gate
 from attribution.lexicon import load_lexicon
@@ -41,6 +41,30 @@ class AnnotatedArticle:
     def sentence_text(self, index: int) -> str:
         start, end = self.sentences[index]
         return self.article.text[start:end]
+
+
+class NeedsModel(ModelNotInstalled):
+    """An article not annotated because its language's model is not installed."""
+
+    def __init__(self, article: str, reason: str) -> None:
+        super().__init__(f"{article}: {reason}")
+        self.article = article
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[NeedsModel], tuple[str, str]]:
+        return (NeedsModel, (self.article, self.reason))
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """An article the store already holds as it is now, annotated with the same registry
+    and backend: it is not parsed again (the model is not even loaded for it)."""
+
+    article: Article
+
+
+Item = Article | AttributionError | Unchanged
+Annotated = AnnotatedArticle | AttributionError | Unchanged
 
 
 def sentence_counts(
@@ -95,21 +119,18 @@ class Annotator:
             self._backends[lang] = get_backend(self.backend_name, lang)
         return self._backends[lang]
 
-    def annotate(
-        self, items: Iterable[Article | AttributionError]
-    ) -> Iterator[AnnotatedArticle | AttributionError]:
-        """Each article annotated, or the error that stopped it, in input order."""
+    def annotate(self, items: Iterable[Item]) -> Iterator[Annotated]:
+        """Each article annotated, or the error that stopped it, in input order (an
+        unchanged article passes through as it came)."""
         it = iter(items)
         while batch := list(islice(it, self.batch_size)):
             yield from self._batch(batch)
 
-    def _batch(
-        self, batch: list[Article | AttributionError]
-    ) -> Iterator[AnnotatedArticle | AttributionError]:
-        results: dict[int, AnnotatedArticle | AttributionError] = {}
+    def _batch(self, batch: list[Item]) -> Iterator[Annotated]:
+        results: dict[int, Annotated] = {}
         by_lang: dict[str, list[int]] = {}
         for k, item in enumerate(batch):
-            if isinstance(item, AttributionError):
+            if not isinstance(item, Article):
                 results[k] = item
             else:
                 by_lang.setdefault(item.lang or "fr", []).append(k)
@@ -120,6 +141,11 @@ class Annotator:
             self.timings["gate"] += time.perf_counter() - clock
             try:
                 backend = self.backend(lang)
+            except ModelNotInstalled as err:
+                for k, a in zip(indexes, articles, strict=True):
+                    results[k] = NeedsModel(a.id, str(err))
+                continue
+            try:
                 clock = time.perf_counter()
                 parses = self._parse(backend, articles, gated)
                 self.timings["parse"] += time.perf_counter() - clock

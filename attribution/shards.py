@@ -98,7 +98,7 @@ def _parse(path: Path, number: int, line: bytes) -> ArticleRecord | InputError:
         return InputError(
             path, f"not a shard record: {where + ': ' if where else ''}{first['msg']}", number
         )
-    size = len(record.article.text)
+    size = len(record.article.original)
     for k, row in enumerate(record.attributions):
         missing = [f for f in FIELDS if f not in row]
         if missing:

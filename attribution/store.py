@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
 
 from attribution.errors import AttributionError
-from attribution.output import ArticleRecord, article_record
+from attribution.output import FIELDS, ArticleRecord, article_record
 from attribution.pipeline import AnnotatedArticle
 
 APPLICATION_ID = 0x41545452  # "ATTR": marks the file as ours (PRAGMA application_id)
@@ -165,6 +165,35 @@ def derive_state(entries: Iterable[ReviewEntry]) -> ReviewState:
         elif e.action == "note" and e.value:
             state.notes.append(e.value)
     return state
+
+
+def reviewed(
+    row: dict[str, Any], state: ReviewState, text: Callable[[], str | None]
+) -> dict[str, Any]:
+    """What an attribution is now: its extracted row with the review state applied. The one
+    place that says it; every reader (exports, audit, the app's table and panels) reads it.
+
+    A reassigned source replaces the source and, with it, what the extractor said of the
+    old one (its antecedent and description); `claimant` is who the claim is attributed
+    to: the source, or the antecedent it refers to."""
+    row["direct_quote"] = bool(row["direct_quote"])
+    row["review_status"] = state.status
+    row["reviewer"] = state.reviewer
+    row["reviewed_at"] = state.reviewed_at
+    row["note"] = " | ".join(state.notes) or None
+    if state.source is not None:
+        row["source"] = state.source
+        row["source_resolved"] = None
+        row["source_description"] = None
+    if state.outlet is not None:
+        row["outlet"] = state.outlet or None
+    if state.kind is not None:
+        row["source_kind"] = state.kind
+    if state.claim is not None:
+        row["claim_start"], row["claim_end"] = state.claim
+        row["claim"] = (text() or "")[state.claim[0] : state.claim[1]]
+    row["claimant"] = row["source_resolved"] or row["source"]
+    return row
 
 
 _STATUS_OF = {"confirm": "confirmed", "reject": "rejected", "flag": "flagged"}
@@ -327,7 +356,7 @@ class Store:
                     article.site_name,
                     article.lang,
                     article.path,
-                    article.text,
+                    article.original,  # what the offsets index
                     *stats,
                     record.backend,
                     record.registry_hash,
@@ -371,6 +400,34 @@ class Store:
             )
 
         return self._write(work)
+
+    def fingerprints(
+        self, registry_hash: str, backend: str
+    ) -> dict[str, tuple[str, str | None, str | None]]:
+        """Per article annotated with this registry and backend: its content hash,
+        publisher and language (what decides whether annotating it again can change it)."""
+        rows = self._read(
+            "SELECT id, content_hash, publisher, lang FROM articles"
+            " WHERE registry_hash = ? AND backend = ?",
+            (registry_hash, backend),
+        )
+        return {r["id"]: (r["content_hash"], r["publisher"], r["lang"]) for r in rows}
+
+    def records(self, article_id: str) -> list[dict[str, Any]]:
+        """An article's attributions as extracted (the output contract, no review applied),
+        as `annotate` printed them."""
+        rows = self._read(
+            "SELECT * FROM attributions WHERE article_id = ? AND active = 1 ORDER BY position",
+            (article_id,),
+        )
+        out = []
+        for r in rows:
+            stored = dict(r)  # a field this store has no column for (a newer one) is null
+            row = {k: stored.get(k) for k in FIELDS}
+            row.update(article=r["article_id"], attribution_id=r["id"])
+            row["direct_quote"] = bool(row["direct_quote"])
+            out.append(row)
+        return out
 
     def article_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
@@ -420,23 +477,8 @@ class Store:
         logs = self._logs(article) if rows else {}
         out = []
         for r in rows:
-            row = dict(r)
-            state = derive_state(logs.get(row["id"], []))
-            row["direct_quote"] = bool(row["direct_quote"])
-            row["review_status"] = state.status
-            row["reviewer"] = state.reviewer
-            row["reviewed_at"] = state.reviewed_at
-            row["note"] = " | ".join(state.notes) or None
-            if state.source is not None:
-                row["source"] = state.source
-            if state.outlet is not None:
-                row["outlet"] = state.outlet or None
-            if state.kind is not None:
-                row["source_kind"] = state.kind
-            if state.claim is not None:
-                text = self.article_text(row["article_id"]) or ""
-                row["claim_start"], row["claim_end"] = state.claim
-                row["claim"] = text[state.claim[0] : state.claim[1]]
+            state = derive_state(logs.get(r["id"], []))
+            row = reviewed(dict(r), state, partial(self.article_text, r["article_id"]))
             if status is not None and row["review_status"] != status:
                 continue
             if outlet is not None and outlet not in (row["outlet"], row["via"]):

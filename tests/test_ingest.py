@@ -192,3 +192,65 @@ def test_any_bytes_give_articles_or_the_projects_error(data: bytes, suffix: str)
             if isinstance(item, AttributionError):
                 continue
             assert item.text.strip()
+
+
+def _same_text(article: Article, start: int, end: int) -> bool:
+    a, b = article.given_span(start, end)
+    given = article.original[a:b].replace("\r\n", "\n").replace("\r", "\n")
+    return given == article.text[start:end]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("scraped.txt", SCRAPED),
+        ("front.md", "---\ntitle: Le pont\n---\n\n# Le pont\n\nSelon des habitants, x.\n"),
+        ("plain.txt", "Selon des habitants, la route est coupée.\nElle l'est encore.\n"),
+    ],
+)
+def test_offsets_index_the_file_as_given(
+    tmp_path: Path, name: str, content: str, newline: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(("\ufeff" + content.replace("\n", newline)).encode("utf-8"))
+    article = one(path)
+    given = path.read_bytes().decode("utf-8-sig")
+    assert article.original == given  # the decoded file, as given (without its BOM)
+    start = article.text.index("Selon")
+    end = article.text.index(",", start)
+    a, b = article.given_span(start, end)
+    assert given[a:b] == "Selon des habitants"
+    assert all(
+        _same_text(article, s, e)
+        for s in range(len(article.text))
+        for e in range(s, min(len(article.text), s + 30) + 1)
+    )
+
+
+def test_jsonl_offsets_index_its_text_value(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    text = "Titre\r\n\r\nSelon des habitants, la route est coupée.\r\nFin."
+    path.write_text(json.dumps({"id": "x", "text": text}) + "\n", encoding="utf-8")
+    article = one(path)
+    assert article.original == text
+    start = article.text.index("la route")
+    a, b = article.given_span(start, start + len("la route"))
+    assert text[a:b] == "la route"
+
+
+@given(
+    st.lists(st.sampled_from(["ab", " ", "\n", "\r\n", "\r", "é"]), max_size=30),
+    st.sampled_from(["", "2024-03-28\n\nTitre court\n\n", "---\ntitle: T\n---\n"]),
+)
+@settings(max_examples=200, deadline=None)
+def test_every_span_maps_back_to_the_same_characters(
+    tmp_path_factory: pytest.TempPathFactory, parts: list[str], header: str
+) -> None:
+    body = "Un texte." + "".join(parts) + "Fin du texte."
+    path = tmp_path_factory.mktemp("g") / "a.txt"
+    path.write_bytes((header + body).encode("utf-8"))
+    article = one(path)
+    assert article.original == (header + body)
+    n = len(article.text)
+    assert all(_same_text(article, s, e) for s in range(n) for e in range(s, n + 1))

@@ -7,6 +7,7 @@ on, so a crash never loses one. Undo and redo are entries of the log too.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -21,15 +22,17 @@ from attribution.store import Store
 from attribution.terminal import printable
 from attribution.tui.article import ArticleScreen
 from attribution.tui.articles import ArticlesScreen
-from attribution.tui.modals import Help
+from attribution.tui.modals import Help, key_names
 
 POSITION_SAVE_S = 2.0
+ARTICLES_REFRESH_S = 1.0  # while annotating, the articles list is reloaded this often
 
 
 class ReviewApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # also for subclasses elsewhere
+    ENABLE_COMMAND_PALETTE = False  # its key would take the footer's room; no command is there
     TITLE = "attribution · review"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q,ctrl+q", "quit", "Quit")]
 
     def __init__(
         self,
@@ -51,6 +54,8 @@ class ReviewApp(App[None]):
         # where the reviewer is: saved with each decision, every few seconds, and on exit
         self.position: tuple[str | None, str | None] = (None, None)
         self._saved_position: tuple[str | None, str | None] = (None, None)
+        self.annotating: tuple[int, int] | None = None  # (done, total) while annotating
+        self._listed_at = 0.0
 
     def compose(self) -> ComposeResult:
         yield ProgressBar(id="progress", show_eta=True)
@@ -83,17 +88,21 @@ class ReviewApp(App[None]):
         self.push_screen(ArticleScreen(article_id))
 
     def open_neighbour(self, article_id: str, step: int) -> None:
+        """The next (or previous) article as the articles screen shows them: its filter
+        and its sort; at either end, say so rather than wrap around."""
         screen = self.articles_screen()
-        order = (
-            [r["id"] for r in screen.rows if screen._shown(r)]
-            if screen
-            else self.store.article_ids()
-        )
-        if article_id not in order or len(order) < 2:
+        order = screen.shown if screen else self.store.article_ids()
+        if article_id not in order:
+            self.notify("this article is not in the list shown (its filter hides it)")
             return
-        target = order[(order.index(article_id) + step) % len(order)]
+        k = order.index(article_id) + step
+        if not 0 <= k < len(order):
+            self.notify("no next article" if step > 0 else "no previous article")
+            return
         self.pop_screen()
-        self.push_screen(ArticleScreen(target))
+        self.push_screen(ArticleScreen(order[k]))
+        if screen is not None:
+            screen.select(order[k])
 
     def refresh_articles(self) -> None:
         screen = self.articles_screen()
@@ -101,8 +110,18 @@ class ReviewApp(App[None]):
             screen.reload()
 
     def show_help(self, bindings: list[BindingType]) -> None:
-        keys = [(b.key, b.description) for b in bindings if isinstance(b, Binding)]
-        self.push_screen(Help(keys))
+        keys: dict[str, str] = {}
+        for b in [*bindings, *self.BINDINGS]:
+            if isinstance(b, Binding) and not b.action.startswith("span_"):
+                keys.setdefault(key_names(b.key), b.description)
+        more = ""
+        if any(isinstance(b, Binding) and b.action.startswith("span_") for b in bindings):
+            more = (
+                "After a: Shift+←/→ claim end by a word, Shift+↑/↓ by a clause; "
+                "Ctrl+←/→ start by a word, Ctrl+↑/↓ by a clause; Enter saves."
+            )
+        keys.pop("Enter", None)
+        self.push_screen(Help(list(keys.items()), more))
 
     # --- decisions --------------------------------------------------------------------
 
@@ -134,25 +153,48 @@ class ReviewApp(App[None]):
 
     @work(thread=True, exclusive=True, group="annotate")
     def annotate(self, paths: Sequence[str | Path]) -> None:
-        """Annotate new inputs into the store in the background, with a progress bar."""
-        from attribution.ingest import iter_input_files, read_articles
-        from attribution.pipeline import AnnotatedArticle, Annotator
+        """Annotate new inputs into the store in the background, saying how far it is;
+        articles the store holds as they are are not parsed again."""
+        from attribution.engine import Job, annotate_files
+        from attribution.ingest import count_articles, iter_input_files
+        from attribution.pipeline import AnnotatedArticle, Unchanged
 
         files = list(iter_input_files(paths))
-        bar = self.query_one("#progress", ProgressBar)
-        self.call_from_thread(bar.update, total=len(files), progress=0)
-        annotator = Annotator(self.registry, self.backend, batch_size=8)
+        total = count_articles(files)
+        self.call_from_thread(self.show_annotating, 0, total)
         with Store(self.store.path) as store:  # a connection of this thread's own
-            for item in annotator.annotate(read_articles(files)):
+            job = Job(
+                self.registry,
+                self.backend,
+                batch_size=8,
+                known=store.fingerprints(self.registry.hash, self.backend),
+            )
+            for done, item in enumerate(annotate_files(files, job), 1):
                 if isinstance(item, AnnotatedArticle):
                     store.save(item)
-                else:
+                elif not isinstance(item, Unchanged):
                     self.call_from_thread(
                         self.notify, printable(item), severity="error", markup=False
                     )
-                self.call_from_thread(bar.advance, 1)
-        self.call_from_thread(self.refresh_articles)
-        self.call_from_thread(setattr, bar, "display", False)
+                self.call_from_thread(self.show_annotating, done, max(total, done))
+        self.call_from_thread(self.show_annotating, None, total)
+
+    def show_annotating(self, done: int | None, total: int) -> None:
+        """How far the background annotation is (None: finished), in the progress bar and
+        on the articles screen, whose list grows as articles are stored."""
+        bar = self.query_one("#progress", ProgressBar)
+        self.annotating = None if done is None else (done, total)
+        bar.display = done is not None
+        if done is not None:
+            bar.update(total=total, progress=done)
+        now = time.monotonic()
+        if done is None or done == total or now - self._listed_at > ARTICLES_REFRESH_S:
+            self._listed_at = now
+            self.refresh_articles()
+        else:
+            screen = self.articles_screen()
+            if screen is not None:
+                screen.show_filters()
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, articles: Sequence[str]) -> None:

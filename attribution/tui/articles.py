@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from attribution.terminal import plain
 from attribution.tui.modals import Choice, Prompt
+from attribution.tui.panels import shortened
 
 if TYPE_CHECKING:
     from attribution.tui.app import ReviewApp
@@ -32,7 +33,7 @@ class ArticlesScreen(Screen[None]):
         Binding("o", "sort", "Sort"),
         Binding("e", "export", "Export CSV"),
         Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("q,ctrl+q", "app.quit", "Quit"),
     ]
 
     def __init__(self) -> None:
@@ -42,6 +43,8 @@ class ArticlesScreen(Screen[None]):
         self.status_filter = "all"
         self.sort_column = 0
         self.rows: list[dict[str, Any]] = []
+        self.shown: list[str] = []
+        self.title_width = 20  # the ids of the rows shown, in their order
         self.generation = 0  # bumped by each refill: stale chunks stop
 
     @property
@@ -60,6 +63,7 @@ class ArticlesScreen(Screen[None]):
         # fixed widths: the table need not measure 10,000 rows of cells to lay them out
         rest = sum(WIDTHS.values())
         title = max(20, self.app.size.width - rest - 2 * len(COLUMNS) - 2)
+        self.title_width = title
         for name in COLUMNS:
             table.add_column(name, key=name, width=WIDTHS.get(name, title))
         self.reload()
@@ -82,11 +86,15 @@ class ArticlesScreen(Screen[None]):
         rows = [r for r in self.rows if self._shown(r)]
         key = COLUMNS[self.sort_column]
         rows.sort(key=lambda r: _sort_value(r, key))
+        self.shown = [r["id"] for r in rows]
         self.generation += 1
         self._add_rows(rows, 0, self.generation)
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1, FIRST_ROWS - 1))
-        self.query_one("#filters", Static).update(plain(self.describe_filters(len(rows))))
+        self.show_filters()
+
+    def show_filters(self) -> None:
+        self.query_one("#filters", Static).update(plain(self.describe_filters(len(self.shown))))
 
     def _add_rows(self, rows: list[dict[str, Any]], start: int, generation: int) -> None:
         if generation != self.generation:
@@ -95,7 +103,7 @@ class ArticlesScreen(Screen[None]):
         size = FIRST_ROWS if start == 0 else CHUNK_ROWS
         for r in rows[start : start + size]:  # Text, not str: a title is never read as markup
             table.add_row(
-                plain(r["title"] or r["id"], keep_lines=False),
+                plain(shortened(r["title"] or r["id"], self.title_width), keep_lines=False),
                 plain(r["date"], keep_lines=False),
                 plain(r["publisher"], keep_lines=False),
                 Text(str(r["total"]), justify="right"),
@@ -107,6 +115,9 @@ class ArticlesScreen(Screen[None]):
 
     def describe_filters(self, shown: int) -> str:
         parts = [f"{shown} of {len(self.rows)} articles", f"sorted by {COLUMNS[self.sort_column]}"]
+        if self.review.annotating is not None:
+            done, total = self.review.annotating
+            parts.insert(0, f"annotating {done}/{total}")
         if self.text_filter:
             parts.append(f"text “{self.text_filter}”")
         if self.publisher_filter:
@@ -125,6 +136,12 @@ class ArticlesScreen(Screen[None]):
         if self.status_filter == "to review" and r["done"] >= r["total"]:
             return False
         return not (self.status_filter == "done" and r["done"] < r["total"])
+
+    def select(self, article_id: str) -> None:
+        """Put the cursor on an article (the one the reviewer moved to with `]`)."""
+        table = self.query_one("#articles", DataTable)
+        if article_id in self.shown and self.shown.index(article_id) < table.row_count:
+            table.move_cursor(row=self.shown.index(article_id))
 
     def selected_article(self) -> str | None:
         table = self.query_one("#articles", DataTable)

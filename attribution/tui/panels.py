@@ -58,6 +58,17 @@ def _cue_span(text: str, row: dict[str, Any]) -> tuple[int | None, int | None]:
     return base + at, base + at + len(cue)
 
 
+def shortened(text: str, chars: int) -> str:
+    """At most `chars` characters, cut between words (never inside a name) with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= chars:
+        return text
+    cut = text[: chars - 1]
+    if " " in cut and not text[chars - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def source_panel(row: dict[str, Any] | None, registry: Registry) -> RenderableType:
     if row is None:
         return Text("No attribution selected.", style="dim")

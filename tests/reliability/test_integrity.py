@@ -356,7 +356,7 @@ def test_a_plot_to_a_full_disk_names_the_file_and_leaves_nothing(
     assert result.returncode == 1
     assert result.stderr.splitlines() == ["error: /dev/full: cannot write: No space left on device"]
 
-    def plot(claims: Any, path: str) -> None:
+    def plot(claims: Any, path: str, *args: Any, **kwargs: Any) -> None:
         Path(path).write_bytes(b"\x89PNG half")
         raise OSError(28, "No space left on device")
 
