@@ -149,13 +149,16 @@ def prepositional(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Findin
             if match_phrase(toks, k, phrase):
                 noun = toks[k + len(phrase) - 1]
                 head = parse.head(noun)
-                after_verb = k > 0 and toks[k - 1].upos == "VERB"  # "a-t-on appris de source …"
+                back = k - 1  # "a-t-on appris (samedi) de source …"
+                while back > 0 and (toks[back].upos == "ADV" or time_word(lex, toks[back])):
+                    back -= 1
+                after_verb = k > 0 and toks[back].upos == "VERB"
                 attached = (
                     noun.rel in ("obl", "advmod") and head is not None and head.upos == "VERB"
                 )
                 if not (attached or after_verb) or head is None:
                     continue  # "un réseau de sources" is not a cue
-                clause = toks[k - 1] if after_verb and not attached else clause_head(parse, noun)
+                clause = toks[back] if after_verb and not attached else clause_head(parse, noun)
                 claim = _claim_of_clause(parse, lex, clause, parse.subtree(noun))
                 if claim:
                     yield Finding(
