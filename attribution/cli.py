@@ -326,27 +326,44 @@ def registry_check(
     files: Annotated[
         list[Path] | None, typer.Argument(help="Registry files (default: the merged registry).")
     ] = None,
+    max_age: Annotated[
+        int, typer.Option(help="Warn on ratings older than this many years.", min=0)
+    ] = 10,
 ) -> None:
-    """Validate registry files; every problem is reported with file and line."""
-    from attribution.registry import load_file, load_registry
-
-    if files:
-        problems = 0
-        for f in files:
-            try:
-                reg = load_file(f)
-                typer.echo(printable(f"{f}: ok ({len(reg.outlets)} outlets)"))
-            except AttributionError as err:
-                problems += 1
-                for line in str(err).splitlines():
-                    _note(line)
-        if problems:
-            raise typer.Exit(1)
-        return
-    merged = load_registry()
-    typer.echo(
-        f"ok: {len(merged.outlets)} outlets from {', '.join(merged.files)} (hash {merged.hash})"
+    """Validate registry files; every problem is reported with file and line, and ratings
+    older than --max-age years are warned about."""
+    from attribution.registry import (
+        default_registry_path,
+        load_file,
+        load_registry,
+        stale_ratings,
+        user_registry_path,
     )
+
+    if not files:
+        merged = load_registry()
+        paths = [default_registry_path(), user_registry_path()]
+        for f in paths:
+            if f.is_file():
+                for warning in stale_ratings(f, load_file(f), max_age):
+                    _note(warning)
+        typer.echo(
+            f"ok: {len(merged.outlets)} outlets from {', '.join(merged.files)} (hash {merged.hash})"
+        )
+        return
+    problems = 0
+    for f in files:
+        try:
+            reg = load_file(f)
+            for warning in stale_ratings(f, reg, max_age):
+                _note(warning)
+            typer.echo(printable(f"{f}: ok ({len(reg.outlets)} outlets)"))
+        except AttributionError as err:
+            problems += 1
+            for line in str(err).splitlines():
+                _note(line)
+    if problems:
+        raise typer.Exit(1)
 
 
 @registry_app.command("show")

@@ -37,6 +37,7 @@ OutletType = Literal[
     "social_account",
 ]
 ReliabilityLevel = Literal["high", "mixed", "low", "unrated"]
+RatingKind = Literal["assessment", "bias", "regulator", "sanction", "state_measure"]
 SourceKindName = Literal[
     "outlet",
     "official",
@@ -103,16 +104,59 @@ class Alignment(_Model):
 
 
 class Reliability(_Model):
+    """The team's level (with `reviewed`), or one derived from the assessments among the
+    ratings (`derived_from` names them; see `derive_reliability`)."""
+
     level: ReliabilityLevel = "unrated"
     rationale: str | None = None
     reviewed: dt.date | None = None
+    derived_from: tuple[str, ...] = ()
+
+
+class ReadIn(_Model):
+    """Where a rating was read: the search, and the stored pages that gave it."""
+
+    query: str | None = None
+    corpus: str | None = None
+    pages: tuple[str, ...] = ()
+
+
+_URL = re.compile(r"^https?://\S+$")
 
 
 class Rating(_Model):
-    provider: str
-    values: dict[str, Any]
-    retrieved: dt.date
-    ref: str | None = None
+    """A public third-party rating or designation, as its provider gave it."""
+
+    provider: str = Field(min_length=1)
+    kind: RatingKind
+    value: str = Field(min_length=1)
+    date: PartialDate
+    url: str
+    date_basis: str | None = None
+    read_in: ReadIn | None = None
+    quote: str | None = None
+
+    @field_validator("date")
+    @classmethod
+    def _dated(cls, v: dt.date | int | None) -> dt.date | int:
+        if v is None:
+            raise ValueError("a rating needs the date it was given (YYYY-MM-DD or YYYY)")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not _URL.match(v):
+            raise ValueError(f"{v!r} is not an http(s) URL")
+        return v
+
+    @property
+    def year(self) -> int:
+        return self.date if isinstance(self.date, int) else self.date.year if self.date else 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.provider} ({self.date}): {self.value}"
 
 
 class Active(BaseModel):
@@ -426,6 +470,106 @@ def export_rows(registry: Registry) -> list[dict[str, Any]]:
     return rows
 
 
+# --- ratings ---------------------------------------------------------------------------
+
+_LEVEL_ORDER: dict[str, int] = {"low": 0, "mixed": 1, "high": 2}
+DEFAULT_MAX_RATING_AGE = 10  # years; `registry check --max-age` overrides it
+
+
+@functools.cache
+def _rating_scales() -> tuple[tuple[str, dict[str, tuple[re.Pattern[str], ...]]], ...]:
+    text = resources.files("attribution").joinpath("data/ratings.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return tuple(
+        (
+            str(scale["provider"]),
+            {
+                level: tuple(re.compile(p, re.IGNORECASE) for p in scale.get(level) or ())
+                for level in _LEVEL_ORDER
+            },
+        )
+        for scale in data["scales"]
+    )
+
+
+def rating_level(rating: Rating) -> ReliabilityLevel | None:
+    """The level an assessment reads as on its provider's scale; None for the other kinds
+    (bias, regulators, sanctions, state measures) and for values the scale does not read."""
+    if rating.kind != "assessment":
+        return None
+    for provider, levels in _rating_scales():
+        if rating.provider.startswith(provider):
+            for level in ("low", "mixed", "high"):
+                if any(p.search(rating.value) for p in levels[level]):
+                    return level  # type: ignore[return-value]
+            return None
+    return None
+
+
+def _when(rating: Rating) -> dt.date:
+    d = rating.date
+    return d if isinstance(d, dt.date) else dt.date(d or 1, 1, 1)
+
+
+def derive_reliability(outlet: Outlet) -> Reliability:
+    """The team's reviewed level stands. Without one, the assessments decide: each
+    provider's latest one (the lowest if it gave several that day), then the lowest level
+    among providers, or "mixed" when one says high and another low. Bias ratings,
+    regulators' decisions, sanctions and state measures (a junta suspending a foreign
+    broadcaster) set no level."""
+    current = outlet.reliability
+    if current.reviewed is not None or current.level != "unrated":
+        return current
+    by_provider: dict[str, list[tuple[Rating, str]]] = {}
+    for r in outlet.ratings:
+        level = rating_level(r)
+        if level is not None:
+            by_provider.setdefault(r.provider, []).append((r, level))
+    chosen: list[tuple[Rating, str]] = []
+    for rated in by_provider.values():
+        last = max(_when(r) for r, _ in rated)
+        chosen.append(
+            min(((r, lv) for r, lv in rated if _when(r) == last), key=lambda x: _LEVEL_ORDER[x[1]])
+        )
+    if not chosen:
+        return current
+    levels = {lv for _, lv in chosen}
+    derived = "mixed" if {"high", "low"} <= levels else min(levels, key=_LEVEL_ORDER.__getitem__)
+    reasons = "; ".join(f"{r.provider} ({r.date}) reads as {lv}" for r, lv in chosen)
+    return Reliability(
+        level=derived,  # type: ignore[arg-type]
+        rationale=f"Derived, no team review: {reasons}.",
+        reviewed=None,
+        derived_from=tuple(r.label for r, _ in chosen),
+    )
+
+
+def stale_ratings(
+    path: Path, registry: RegistryFile, max_age_years: int, today: dt.date | None = None
+) -> list[str]:
+    """Warnings, with file and line, for ratings older than `max_age_years`."""
+    today = today or dt.date.today()
+    old = [
+        (k, j, r)
+        for k, o in enumerate(registry.outlets)
+        if isinstance(o, Outlet)
+        for j, r in enumerate(o.ratings)
+        if today.year - _when(r).year > max_age_years
+    ]
+    if not old:
+        return []
+    node, _ = strict_yaml(path.read_text("utf-8-sig"))
+    out = []
+    for k, j, r in old:
+        outlet = registry.outlets[k]
+        line = _line_of(node, ["outlets", k, "ratings", j, "date"])
+        out.append(
+            f"{path}:{line}: warning: outlets[{k}] ({outlet.id}).ratings[{j}]: "
+            f"{r.provider} ({r.date}) is older than {max_age_years} years"
+        )
+    return out
+
+
 def merge(files: Iterable[RegistryFile], names: Iterable[str] = ()) -> Registry:
     outlets: dict[str, Outlet] = {}
     classes: dict[str, SourceClass] = {}
@@ -437,6 +581,10 @@ def merge(files: Iterable[RegistryFile], names: Iterable[str] = ()) -> Registry:
                 outlets.pop(o.id, None)
             else:
                 outlets[o.id] = o
+    for id_, o in outlets.items():
+        reliability = derive_reliability(o)
+        if reliability is not o.reliability:
+            outlets[id_] = o.model_copy(update={"reliability": reliability})
     return Registry(outlets, classes, tuple(names))
 
 
@@ -484,8 +632,11 @@ def _descriptor_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
 
 
+# An article is a word of its own ("la ", "les "), or glued by its apostrophe ("l'"): "LANA",
+# "SANA" and "les rebelles" keep their letters.
 _LEADING_ARTICLE = re.compile(
-    r"^(?:le|la|les|l'|du|de la|des|de l'|d'|the|notre|nos|son|sa|ses|leur|leurs|our|its)\s*"
+    r"^(?:(?:les|le|la|du|de la|des|the|notre|nos|son|sa|ses|leurs|leur|our|its)\s+"
+    r"|(?:de l'|l'|d')\s*)"
 )
 
 
@@ -541,6 +692,11 @@ def _capitalized_tails(mention: str) -> list[str]:
     """The name at the end of a description: "la chaîne du Hezbollah Al-Manar" → "Al-Manar"."""
     words = mention.split()
     return [normalize(" ".join(words[k:])) for k in range(1, len(words)) if words[k][:1].isupper()]
+
+
+def _names_properly(text: str) -> bool:
+    """A capital letter, or a script without case (Arabic): the mark of a proper name."""
+    return any(c.isupper() or (c.isalpha() and ord(c) > 0x24F) for c in text)
 
 
 def _looks_like_a_name(text: str) -> bool:
@@ -609,7 +765,7 @@ class Matcher:
         keys = without_descriptors(mention)
         if not keys:
             return Match(None, "none")
-        if not any(c.isupper() or (c.isalpha() and not c.isascii()) for c in mention) and (
+        if not _names_properly(mention) and (
             len(keys[-1].split()) < 2 and not _looks_like_a_name(mention)
         ):
             return Match(None, "none")  # a lower-case common noun: "la presse" is not La Presse
@@ -623,7 +779,7 @@ class Matcher:
             akey = normalize(acronym)
             if akey in self.normalized:
                 return self._decide(self.normalized[akey], "acronym", 100.0, countries, acronym)
-        if not any(c.isupper() or (c.isalpha() and not c.isascii()) for c in mention):
+        if not _names_properly(mention):
             return Match(None, "none")  # spelling is only guessed for proper names
         return self._fuzzy(name_key, countries)
 
