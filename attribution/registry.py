@@ -501,7 +501,7 @@ def rating_level(rating: Rating) -> ReliabilityLevel | None:
         if rating.provider.startswith(provider):
             for level in ("low", "mixed", "high"):
                 if any(p.search(rating.value) for p in levels[level]):
-                    return level  # type: ignore[return-value]
+                    return level
             return None
     return None
 
@@ -659,9 +659,6 @@ def without_descriptors(text: str) -> list[str]:
     s = unaccented(text.translate(_APOSTROPHES)).casefold().strip()
     s = _PARENS.sub(" ", s)
     out = [normalize(s)]
-    last = s.rsplit(" ", 1)
-    if len(last) == 2 and descriptor.match(last[1] + " "):
-        out.append(normalize(last[0]))  # "Al-Mayadeen TV"
     while True:
         s = _LEADING_ARTICLE.sub("", s)
         stripped = descriptor.sub("", s, count=1)
@@ -704,13 +701,45 @@ def _looks_like_a_name(text: str) -> bool:
     return bool(_ARTICLE_VARIANTS.search(text.casefold())) or any(c.isdigit() for c in text)
 
 
+MatchMethod = Literal[
+    "exact", "alias", "normalized", "descriptor", "acronym", "fuzzy", "ambiguous", "none"
+]
+
+
 @dataclass(frozen=True)
 class Match:
     outlet: str | None
-    method: Literal["exact", "alias", "normalized", "acronym", "fuzzy", "ambiguous", "none"]
+    method: MatchMethod
     score: float = 0.0
     candidates: tuple[str, ...] = ()
     matched: str | None = None  # the registry name or alias that matched
+    by_country: bool = False  # two outlets share the name; the article's countries chose
+
+    @property
+    def how(self) -> str:
+        """What the output's `outlet_match` says: the method, "+country" when the
+        article's countries settled it, the candidates when it stays ambiguous."""
+        if self.method == "ambiguous":
+            return "ambiguous:" + ",".join(self.candidates)
+        return self.method + ("+country" if self.by_country else "")
+
+
+@functools.cache
+def _type_words() -> dict[str, frozenset[str]]:
+    """Words after a name that say what the outlet is ("Al-Mayadeen TV"), by type."""
+    return {
+        t: frozenset(unaccented(w.casefold()) for w in words)
+        for t, words in _matching_data()["type_words"].items()
+    }
+
+
+def _trailing_type_word(mention: str) -> tuple[str, str] | None:
+    """ "Al-Mayadeen TV" → ("al-mayadeen", "tv"): a last word that may only say the type."""
+    head, _, last = mention.strip().rpartition(" ")
+    word = unaccented(last.casefold())
+    if head and any(word in words for words in _type_words().values()):
+        return head, word
+    return None
 
 
 FUZZY_THRESHOLD = 88.0
@@ -770,11 +799,31 @@ class Matcher:
         ):
             return Match(None, "none")  # a lower-case common noun: "la presse" is not La Presse
         name_key = keys[-1]
-        for key in [*keys, *_capitalized_tails(mention)]:
+        for n, key in enumerate([*keys, *_capitalized_tails(mention)]):
             if key in self.normalized:
                 name = self.names[key]
-                method = "alias" if mention.casefold() == name.casefold() else "normalized"
+                method: MatchMethod = (
+                    "alias"
+                    if mention.casefold() == name.casefold()
+                    else "normalized"
+                    if n == 0
+                    else "descriptor"
+                )
                 return self._decide(self.normalized[key], method, 100.0, countries, name)
+        trailing = _trailing_type_word(mention)
+        if trailing is not None:  # "Al-Mayadeen TV": only for an outlet of that type
+            found = self._match(trailing[0], countries)
+            if found.outlet is not None and found.method != "fuzzy":
+                outlet = self.registry.outlets[found.outlet]
+                if trailing[1] in _type_words().get(outlet.type, ()):
+                    return Match(
+                        found.outlet,
+                        "descriptor",
+                        found.score,
+                        found.candidates,
+                        found.matched,
+                        found.by_country,
+                    )
         for acronym in _PARENS.findall(mention):
             akey = normalize(acronym)
             if akey in self.normalized:
@@ -812,5 +861,5 @@ class Matcher:
         outlets = [self.registry.outlets[i] for i in sorted(ids)]
         local = [o for o in outlets if o.country in countries]
         if len(local) == 1:
-            return Match(local[0].id, method, score, tuple(sorted(ids)), matched)
+            return Match(local[0].id, method, score, tuple(sorted(ids)), matched, True)
         return Match(None, "ambiguous", score, tuple(sorted(ids)), matched)
