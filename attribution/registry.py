@@ -672,8 +672,13 @@ def without_descriptors(text: str) -> list[str]:
 
 def country_context(text: str) -> set[str]:
     """Countries named by adjectives or names in a text ("le quotidien libanais" → LB)."""
+    return set(_countries_in(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _countries_in(text: str) -> frozenset[str]:
     pattern, codes = _country_pattern()
-    return {codes[m] for m in pattern.findall(unaccented(text.casefold()))}
+    return frozenset(codes[m] for m in pattern.findall(unaccented(text.casefold())))
 
 
 @functools.cache
@@ -691,9 +696,13 @@ def _capitalized_tails(mention: str) -> list[str]:
     return [normalize(" ".join(words[k:])) for k in range(1, len(words)) if words[k][:1].isupper()]
 
 
+# Letters of scripts without case: Arabic, Hebrew, Syriac, Thaana; CJK; Hangul.
+_CASELESS = re.compile(r"[\u0590-\u08ff\u3040-\u9fff\uac00-\ud7af\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
 def _names_properly(text: str) -> bool:
     """A capital letter, or a script without case (Arabic): the mark of a proper name."""
-    return any(c.isupper() or (c.isalpha() and ord(c) > 0x24F) for c in text)
+    return text != text.lower() or _CASELESS.search(text) is not None
 
 
 def _looks_like_a_name(text: str) -> bool:
@@ -702,8 +711,34 @@ def _looks_like_a_name(text: str) -> bool:
 
 
 MatchMethod = Literal[
-    "exact", "alias", "normalized", "descriptor", "acronym", "fuzzy", "ambiguous", "none"
+    "exact",
+    "alias",
+    "normalized",
+    "descriptor",
+    "acronym",
+    "article_acronym",
+    "fuzzy",
+    "ambiguous",
+    "none",
 ]
+
+
+def method_confidence(how: str) -> float:
+    """The share of an attribution's confidence its outlet link keeps (matching.yaml)."""
+    table: dict[str, float] = _matching_data()["method_confidence"]
+    factor = 1.0
+    for part in how.split("+"):
+        factor *= table.get(part.split(":")[0], 1.0)
+    return factor
+
+
+def initials(name: str) -> str:
+    """ "Front des révolutionnaires de Syrie" → "FRS"; "" for a single word."""
+    skip = set(_matching_data()["acronym_skip"])
+    words = [w for w in re.split(r"[\s'’-]+", unaccented(name.casefold())) if w and w not in skip]
+    if len(words) < 2 or not all(w[0].isalpha() for w in words):
+        return ""
+    return "".join(w[0] for w in words).upper()
 
 
 @dataclass(frozen=True)
@@ -731,6 +766,21 @@ def _type_words() -> dict[str, frozenset[str]]:
         t: frozenset(unaccented(w.casefold()) for w in words)
         for t, words in _matching_data()["type_words"].items()
     }
+
+
+@functools.cache
+def _descriptor_types() -> dict[str, frozenset[str]]:
+    return {
+        unaccented(w.casefold()): frozenset(types)
+        for w, types in _matching_data()["descriptor_types"].items()
+    }
+
+
+def allowed_types(mention: str) -> frozenset[str] | None:
+    """The outlet types the mention's leading descriptor allows, or None when it has none."""
+    s = _LEADING_ARTICLE.sub("", unaccented(mention.translate(_APOSTROPHES)).casefold().strip())
+    first = s.split(" ", 1)[0] if s else ""
+    return _descriptor_types().get(first)
 
 
 def _trailing_type_word(mention: str) -> tuple[str, str] | None:
@@ -780,6 +830,29 @@ class Matcher:
         self._fuzzy_keys = [
             k for k in self.normalized if len(k) >= MIN_FUZZY_LENGTH and len(k.split()) <= 3
         ]
+        self._by_length: dict[int, list[str]] = {}
+        for k in self._fuzzy_keys:
+            self._by_length.setdefault(len(k), []).append(k)
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one matcher per registry, lives as long
+    def _fuzzy_keys_near(self, length: int) -> list[str]:
+        """The keys whose length allows a ratio over the threshold: 2m/(a+b) >= t needs
+        b between a*t/(2-t) and a*(2-t)/t."""
+        t = FUZZY_THRESHOLD / 100
+        low, high = length * t / (2 - t), length * (2 - t) / t
+        return [k for n, keys in self._by_length.items() if low <= n <= high for k in keys]
+
+    @functools.cached_property
+    def initials(self) -> dict[str, list[tuple[str, str]]]:
+        """Acronym → (outlet, the name written out, lower case and unaccented)."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        for o in self.registry.outlets.values():
+            for name in o.names:
+                acronym = initials(name)
+                if 2 <= len(acronym) <= 7 and all(c.isascii() for c in acronym):
+                    spelled = unaccented(name.casefold())
+                    out.setdefault(acronym, []).append((o.id, spelled))
+        return out
 
     def match(self, mention: str, context: Iterable[str] = ()) -> Match:
         """The outlet a mention names, and how it was found; ambiguity is settled by the
@@ -789,6 +862,24 @@ class Matcher:
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one matcher per registry, lives as long
     def _match(self, mention: str, countries: frozenset[str]) -> Match:
+        found = self._match_any_type(mention, countries)
+        allowed = allowed_types(mention) if found.candidates else None
+        if allowed is None:
+            return found
+        fitting = [c for c in found.candidates if self.registry.outlets[c].type in allowed]
+        if len(fitting) == len(found.candidates):
+            return found
+        if not fitting:  # "le quotidien Al-Nour" is not the radio Al-Nour
+            return Match(None, "none")
+        return self._decide(
+            set(fitting),
+            found.method if found.outlet else "normalized",
+            found.score,
+            countries,
+            found.matched or mention,
+        )
+
+    def _match_any_type(self, mention: str, countries: frozenset[str]) -> Match:
         if mention in self.exact:
             return self._decide(self.exact[mention], "exact", 100.0, countries, mention)
         keys = without_descriptors(mention)
@@ -840,7 +931,7 @@ class Matcher:
         from rapidfuzz import fuzz, process
 
         best = process.extractOne(
-            key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD
+            key, self._fuzzy_keys_near(len(key)), scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD
         )
         if best is not None:
             found, score = best[0], float(best[1])
