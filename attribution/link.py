@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import replace
 
 from attribution.lexicon import load_lexicon, unaccented
 from attribution.model import Article, Attribution, Mention, SourceKind, Span
-from attribution.registry import Match, Matcher, Registry, country_context, method_confidence
+from attribution.registry import (
+    Match,
+    Matcher,
+    Registry,
+    country_context,
+    method_confidence,
+)
+from attribution.registry import matching_words as _matching_words
 
 KIND_OF_TYPE = {
     "newspaper": SourceKind.OUTLET,
@@ -33,6 +41,10 @@ _NAMED_KINDS = {
     SourceKind.OUTLET,
     SourceKind.ARMED_GROUP,
 }
+_NOT_OWNER = re.compile(
+    r"\b(?:" + "|".join(re.escape(w) for w in _matching_words("not_owner_before")) + r")\s*$",
+    re.IGNORECASE,
+)
 _NEXT_WORDS = re.compile(r"[\s-]*([\w'’.-]+)")
 MAX_EXTRA_WORDS = 2
 
@@ -122,7 +134,10 @@ class _Linker:
                 return replace(mention, kind=kind), m.outlet, m
             if m.method == "ambiguous":
                 return mention, None, m
-        for part in of_pattern(lang).split(name.text)[1:]:  # "un décompte de l'agence Reuters"
+        parts = of_pattern(lang).split(name.text)
+        for before, part in itertools.pairwise(parts):  # "un décompte de l'agence Reuters"
+            if _NOT_OWNER.search(before):  # "des responsables proches du X"
+                continue
             owner = self.matcher.match(part, self.countries)
             if owner.outlet is not None:
                 return mention, owner.outlet, owner

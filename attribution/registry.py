@@ -615,6 +615,11 @@ def _matching_data() -> dict[str, Any]:
     return data
 
 
+def matching_words(name: str) -> list[str]:
+    """A word list of matching.yaml."""
+    return [str(w) for w in _matching_data()[name]]
+
+
 @functools.cache
 def _descriptor_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A leading descriptor ("quotidien ", "agence de presse "), and the country words
@@ -693,7 +698,14 @@ def _country_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 def _capitalized_tails(mention: str) -> list[str]:
     """The name at the end of a description: "la chaîne du Hezbollah Al-Manar" → "Al-Manar"."""
     words = mention.split()
-    return [normalize(" ".join(words[k:])) for k in range(1, len(words)) if words[k][:1].isupper()]
+    return [
+        normalize(" ".join(words[k:]))
+        for k in range(1, len(words))
+        if words[k][:1].isupper()
+        # inside a run of capitalised words only a transliterated name starts a name:
+        # "Intelli Times" does not end with The Times
+        and (not words[k - 1][:1].isupper() or _looks_like_a_name(words[k]))
+    ]
 
 
 # Letters of scripts without case: Arabic, Hebrew, Syriac, Thaana; CJK; Hangul.
@@ -796,6 +808,7 @@ FUZZY_THRESHOLD = 88.0
 MIN_FUZZY_LENGTH = 5
 SKELETON_THRESHOLD = 70.0
 MIN_SKELETON = 3
+MIN_SKELETON_KEY = 6  # a short word shares its consonants too easily: Marne, Marianne
 
 
 def skeleton(key: str) -> str:
@@ -921,7 +934,16 @@ class Matcher:
                 return self._decide(self.normalized[akey], "acronym", 100.0, countries, acronym)
         if not _names_properly(mention):
             return Match(None, "none")  # spelling is only guessed for proper names
-        return self._fuzzy(name_key, countries)
+        found = self._fuzzy(name_key, countries)
+        if found.method != "none":
+            return found
+        words = mention.split()
+        tail = words[-1] if len(words) > 1 else ""
+        if (
+            _looks_like_a_name(tail) and tail[:1].isupper()
+        ):  # "la télévision des rebelles, Al-Massirah"
+            return self._fuzzy(normalize(tail), countries)
+        return found
 
     def _fuzzy(self, key: str, countries: frozenset[str]) -> Match:
         """Transliterations: close spelling ("Asafir"), or the same consonants with other
@@ -936,7 +958,8 @@ class Matcher:
         if best is not None:
             found, score = best[0], float(best[1])
         else:
-            scored = [(fuzz.ratio(key, k), k) for k in self.skeletons.get(skeleton(key), ())]
+            near = self.skeletons.get(skeleton(key), ()) if len(key) >= MIN_SKELETON_KEY else ()
+            scored = [(fuzz.ratio(key, k), k) for k in near]
             if not scored or max(scored)[0] < SKELETON_THRESHOLD:
                 return Match(None, "none")
             score, found = max(scored)

@@ -145,3 +145,11 @@ def test_table_output_is_readable() -> None:
         out,
     )
     assert "il pleut" in out.getvalue()
+
+
+def test_registry_find_exits_0_on_an_ambiguity_and_names_every_candidate() -> None:
+    result = run("registry", "find", "Al-Akhbar")
+    assert result.returncode == 0, result.stderr
+    assert "al-akhbar-lb" in result.stdout
+    assert "al-akhbar-eg" in result.stdout
+    assert run("registry", "find", "Zorglub Hebdomadaire Inconnu").returncode == 1

@@ -190,3 +190,41 @@ def test_articles_are_words_of_their_own() -> None:
     assert normalize("SANA") == "sana"
     assert normalize("les rebelles") == "rebelles"
     assert normalize("l'Orient") == "orient"
+
+
+RATED = (
+    GOOD
+    + """    ratings:
+      - provider: "A rating service"
+        kind: assessment
+        value: "generally reliable"
+        date: DATE
+        url: URL
+"""
+)
+
+
+def rated(date: str, url: str = "https://example.org/a") -> str:
+    return RATED.replace("DATE", date).replace("URL", url)
+
+
+def test_a_rating_needs_its_date_and_url(tmp_path: Path) -> None:
+    ok = write(tmp_path, rated("2024"))
+    assert load_file(ok).outlets[0].ratings[0].year == 2024  # type: ignore[union-attr]
+    undated = write(tmp_path, rated("null"), "u.yaml")
+    with pytest.raises(RegistryError, match=r"u.yaml:13: outlets\[0\].ratings\[0\].date"):
+        load_file(undated)
+    no_url = write(tmp_path, rated("2024", "see the site"), "n.yaml")
+    with pytest.raises(RegistryError, match=r"n.yaml:14: .*not an http\(s\) URL"):
+        load_file(no_url)
+
+
+def test_old_ratings_are_warned_about_with_their_line(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from attribution.registry import stale_ratings
+
+    path = write(tmp_path, rated("2001-05-01"))
+    [warning] = stale_ratings(path, load_file(path), 10, dt.date(2026, 1, 1))
+    assert warning.startswith(f"{path}:13: warning: outlets[0] (al-nour).ratings[0]")
+    assert stale_ratings(path, load_file(path), 30, dt.date(2026, 1, 1)) == []
