@@ -808,7 +808,7 @@ FUZZY_THRESHOLD = 88.0
 MIN_FUZZY_LENGTH = 5
 SKELETON_THRESHOLD = 70.0
 MIN_SKELETON = 3
-MIN_SKELETON_KEY = 6  # a short word shares its consonants too easily: Marne, Marianne
+SKELETON_SLACK = 2  # other vowels, not other syllables: Marne is not Marianne
 
 
 def skeleton(key: str) -> str:
@@ -958,8 +958,10 @@ class Matcher:
         if best is not None:
             found, score = best[0], float(best[1])
         else:
-            near = self.skeletons.get(skeleton(key), ()) if len(key) >= MIN_SKELETON_KEY else ()
-            scored = [(fuzz.ratio(key, k), k) for k in near]
+            near = self.skeletons.get(skeleton(key), ())
+            scored = [
+                (fuzz.ratio(key, k), k) for k in near if abs(len(k) - len(key)) <= SKELETON_SLACK
+            ]
             if not scored or max(scored)[0] < SKELETON_THRESHOLD:
                 return Match(None, "none")
             score, found = max(scored)
