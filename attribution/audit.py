@@ -41,10 +41,10 @@ class AuditRow:
     outlet_countries: dict[str, int]
     outlet_alignments: dict[str, int]
     outlet_reliability: dict[str, int]
-    low_reliability_share: float | None
     state_affiliated_share: float | None
     unknown_sources: list[str]
     flags: list[str] = field(default_factory=list)
+    low_reliability_share: float | None = None
 
     def flat(self) -> dict[str, Any]:
         """One CSV row: counts as "key=n; key=n", lists joined."""

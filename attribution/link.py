@@ -192,4 +192,12 @@ def _article_acronym(name: Span, matcher: Matcher, text: str) -> Match | None:
     for outlet, spelled in matcher.initials.get(acronym, ()):
         if spelled in before:
             return Match(outlet, "article_acronym", 100.0, (outlet,), spelled)
+    # "Hayat Tahrir al-Cham (HTS)": the words before the acronym in parentheses
+    given = re.findall(
+        rf"([^().,;:\n]{{3,80}})\(\s*{re.escape(m.group(1))}\s*\)", text[: name.start]
+    )
+    if given:
+        found = matcher.match(given[-1].strip())
+        if found.outlet is not None and found.method != "fuzzy":
+            return Match(found.outlet, "article_acronym", 100.0, (found.outlet,), given[-1].strip())
     return None

@@ -73,6 +73,20 @@ def test_an_acronym_the_article_introduces_links_later_mentions() -> None:
     assert (a.outlet, a.outlet_match) == ("front-vert", "article_acronym")
     assert a.source is not None
     assert a.source.kind is SourceKind.ARMED_GROUP
+    # given in parentheses, whatever its letters
+    given = "Le Front vert (FV-N) tient la crête. Plus tard, le FV-N a reculé."
+    # (an acronym of letters only is looked up; this one has a hyphen: no link)
+    [c], _ = link_article(
+        [attribution(given, "le FV-N", SourceKind.ORGANIZATION, occurrence=0)],
+        REGISTRY,
+        Article("t", given),
+    )
+    assert c.outlet is None
+    paren = "Le Front vert (FRV) tient la crête. Plus tard, le FRV a reculé."
+    [d], _ = link_article(
+        [attribution(paren, "le FRV", SourceKind.ORGANIZATION)], REGISTRY, Article("t", paren)
+    )
+    assert (d.outlet, d.outlet_match) == ("front-vert", "article_acronym")
     # not written out before: no link
     alone = "Le FCV a déclaré avoir reculé."
     [b], _ = link_article(
