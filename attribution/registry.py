@@ -595,7 +595,17 @@ def load_registry(extra: Sequence[str | Path] = (), *, use_user_file: bool = Tru
     if use_user_file and user.is_file():
         paths.append(user)
     paths += [Path(p) for p in extra]
-    return merge((load_file(p) for p in paths), (str(p) for p in paths))
+    files = [load_file(p) for p in paths]
+    key = tuple(id(f) for f in files)  # load_file returns the same object for an unchanged file
+    if key not in _MERGED:
+        _MERGED.clear()
+        _MERGED[key] = (files, merge(files, (str(p) for p in paths)))
+    return _MERGED[key][1]
+
+
+# The last merge, with the files it was made from (kept alive so that their ids stay
+# theirs): an unchanged registry keeps its Registry, and so its built matcher.
+_MERGED: dict[tuple[int, ...], tuple[list[RegistryFile], Registry]] = {}
 
 
 # --- matching --------------------------------------------------------------------------
