@@ -800,9 +800,9 @@ def _descriptor_types() -> dict[str, frozenset[str]]:
 
 def allowed_types(mention: str) -> frozenset[str] | None:
     """The outlet types the mention's leading descriptor allows, or None when it has none."""
-    s = _LEADING_ARTICLE.sub("", unaccented(mention.translate(_APOSTROPHES)).casefold().strip())
-    first = s.split(" ", 1)[0] if s else ""
-    return _descriptor_types().get(first)
+    head = _LEADING_ARTICLE.sub("", mention[:40].translate(_APOSTROPHES).casefold().lstrip())
+    first = head.split(None, 1)[0] if head.strip() else ""
+    return _descriptor_types().get(unaccented(first)) if first else None
 
 
 def _trailing_type_word(mention: str) -> tuple[str, str] | None:
@@ -949,10 +949,10 @@ class Matcher:
             return found
         words = mention.split()
         tail = words[-1] if len(words) > 1 else ""
-        if (
-            _looks_like_a_name(tail) and tail[:1].isupper()
-        ):  # "la télévision des rebelles, Al-Massirah"
-            return self._fuzzy(normalize(tail), countries)
+        # "la télévision des rebelles, Al-Massirah": a transliterated last word, on its own
+        tail_key = normalize(tail) if tail[:1].isupper() and _looks_like_a_name(tail) else ""
+        if tail_key and tail_key != name_key:
+            return self._fuzzy(tail_key, countries)
         return found
 
     def _fuzzy(self, key: str, countries: frozenset[str]) -> Match:
