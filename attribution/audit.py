@@ -14,11 +14,12 @@ from typing import IO, Any
 
 import pandas as pd
 
-from attribution.registry import Registry
+from attribution.registry import Registry, normalize
 
 ANONYMOUS_SHARE_FLAG = 0.5
 DOMINANT_SHARE_FLAG = 0.5
 STATE_SHARE_FLAG = 0.5
+LOW_RELIABILITY_SHARE_FLAG = 0.5
 
 
 @dataclass
@@ -43,6 +44,7 @@ class AuditRow:
     state_affiliated_share: float | None
     unknown_sources: list[str]
     flags: list[str] = field(default_factory=list)
+    low_reliability_share: float | None = None
 
     def flat(self) -> dict[str, Any]:
         """One CSV row: counts as "key=n; key=n", lists joined."""
@@ -102,6 +104,42 @@ def outlet_mix(claims: pd.DataFrame) -> Counter[str]:
     )
 
 
+def own_outlets(publisher: object, registry: Registry) -> frozenset[str]:
+    """The publisher's outlet and its owners' other outlets: none of them confirms the
+    publisher independently."""
+    if not isinstance(publisher, str) or not publisher:
+        return frozenset()
+    pid = publisher if publisher in registry.outlets else registry.matcher.match(publisher).outlet
+    if pid is None:
+        return frozenset()
+    owners = _owners(registry.outlets[pid])
+    if not owners:
+        return frozenset({pid})
+    return frozenset({pid} | {o.id for o in registry.outlets.values() if _owners(o) & owners})
+
+
+def _owners(outlet: Any) -> set[str]:
+    return {normalize(r.owner or r.name or "") for r in outlet.ownership} - {""}
+
+
+def independent_mix(claims: pd.DataFrame, registry: Registry) -> Counter[str]:
+    """The outlet mix without the outlets of each claim's own publisher."""
+    if claims.empty:
+        return Counter()
+    mine: dict[object, frozenset[str]] = {}
+    out: Counter[str] = Counter()
+    publishers = claims["publisher"] if "publisher" in claims else [None] * len(claims)
+    for o, v, p in zip(claims["outlet"], claims["via"], publishers, strict=True):
+        root = v if isinstance(v, str) else o
+        if not isinstance(root, str):
+            continue
+        if p not in mine:
+            mine[p] = own_outlets(p, registry)
+        if root not in mine[p]:
+            out[root] += 1
+    return out
+
+
 def _row(
     scope: str, name: str, claims: pd.DataFrame, articles: list[dict[str, Any]], registry: Registry
 ) -> AuditRow:
@@ -121,6 +159,8 @@ def _row(
     alignments = Counter(o.alignment.axis for o in known if o.alignment)
     reliability: Counter[str] = Counter(o.reliability.level for o in known)
     state = sum(counts[o.id] for o in known if o.state_affiliated and o.id in counts)
+    low = sum(counts[o.id] for o in known if o.reliability.level == "low" and o.id in counts)
+    independent = independent_mix(claims, registry) if n else Counter()
     named = (
         claims[claims["source_kind"].isin(["outlet", "organization", "armed_group"])]
         if n
@@ -145,12 +185,13 @@ def _row(
         anonymous_share=round(kinds.get("anonymous", 0) / n, 3) if n else None,
         self_citation_share=round(kinds.get("publisher_self", 0) / n, 3) if n else None,
         outlets=len(outlets_all),
-        independent_outlets=len(counts),
+        independent_outlets=len(independent),
         hhi=round(hhi, 3) if hhi is not None else None,
         outlet_types=dict(types),
         outlet_countries=dict(countries),
         outlet_alignments=dict(alignments),
         outlet_reliability=dict(reliability),
+        low_reliability_share=round(low / total, 3) if total else None,
         state_affiliated_share=round(state / total, 3) if total else None,
         unknown_sources=unknown,
     )
@@ -182,7 +223,7 @@ def _flags(row: AuditRow, claims: pd.DataFrame) -> list[str]:
         if count / n > DOMINANT_SHARE_FLAG:
             flags.append(f"one source carries more than half of the claims: {top} ({count}/{n})")
     backed = sum(outlet_mix(claims).values())
-    if backed >= 2 and row.independent_outlets == 1:
+    if backed >= 2 and row.independent_outlets <= 1:
         flags.append(
             "no independent confirmation: every outlet-backed claim goes back to one outlet"
         )
@@ -191,6 +232,9 @@ def _flags(row: AuditRow, claims: pd.DataFrame) -> list[str]:
     if row.state_affiliated_share is not None and row.state_affiliated_share > STATE_SHARE_FLAG:
         share = f"{row.state_affiliated_share:.0%}"
         flags.append(f"{share} of outlet-backed claims come from state-affiliated outlets")
+    low = row.low_reliability_share
+    if low is not None and low > LOW_RELIABILITY_SHARE_FLAG:
+        flags.append(f"{low:.0%} of outlet-backed claims come from low-reliability outlets")
     if row.unknown_sources:
         flags.append(f"source not in the registry: {', '.join(row.unknown_sources[:5])}")
     return flags

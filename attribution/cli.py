@@ -376,27 +376,44 @@ def registry_check(
     files: Annotated[
         list[Path] | None, typer.Argument(help="Registry files (default: the merged registry).")
     ] = None,
+    max_age: Annotated[
+        int, typer.Option(help="Warn on ratings older than this many years.", min=0)
+    ] = 10,
 ) -> None:
-    """Validate registry files; every problem is reported with file and line."""
-    from attribution.registry import load_file, load_registry
-
-    if files:
-        problems = 0
-        for f in files:
-            try:
-                reg = load_file(f)
-                typer.echo(printable(f"{f}: ok ({len(reg.outlets)} outlets)"))
-            except AttributionError as err:
-                problems += 1
-                for line in str(err).splitlines():
-                    _note(line)
-        if problems:
-            raise typer.Exit(1)
-        return
-    merged = load_registry()
-    typer.echo(
-        f"ok: {len(merged.outlets)} outlets from {', '.join(merged.files)} (hash {merged.hash})"
+    """Validate registry files; every problem is reported with file and line, and ratings
+    older than --max-age years are warned about."""
+    from attribution.registry import (
+        default_registry_path,
+        load_file,
+        load_registry,
+        stale_ratings,
+        user_registry_path,
     )
+
+    if not files:
+        merged = load_registry()
+        paths = [default_registry_path(), user_registry_path()]
+        for f in paths:
+            if f.is_file():
+                for warning in stale_ratings(f, load_file(f), max_age):
+                    _note(warning)
+        typer.echo(
+            f"ok: {len(merged.outlets)} outlets from {', '.join(merged.files)} (hash {merged.hash})"
+        )
+        return
+    problems = 0
+    for f in files:
+        try:
+            reg = load_file(f)
+            for warning in stale_ratings(f, reg, max_age):
+                _note(warning)
+            typer.echo(printable(f"{f}: ok ({len(reg.outlets)} outlets)"))
+        except AttributionError as err:
+            problems += 1
+            for line in str(err).splitlines():
+                _note(line)
+    if problems:
+        raise typer.Exit(1)
 
 
 @registry_app.command("show")
@@ -429,16 +446,19 @@ def registry_find(
     typer.echo(f"mention:    {text}")
     typer.echo(f"normalized: {' | '.join(without_descriptors(text))}")
     typer.echo(
-        f"method:     {m.method}" + (f" (score {m.score:.0f})" if m.method == "fuzzy" else "")
+        f"method:     {m.method}"
+        + (f" (score {m.score:.0f})" if m.method == "fuzzy" else "")
+        + (" (settled by the country)" if m.by_country else "")
     )
     if m.matched:
         typer.echo(f"matched:    {m.matched}")
-    if m.candidates and m.outlet is None:
-        typer.echo(f"candidates: {', '.join(m.candidates)}")
     if m.outlet:
         o = reg.outlets[m.outlet]
         typer.echo(f"outlet:     {o.id} — {o.name} ({o.type}, {o.country or '?'})")
-    if m.outlet is None:
+    for c in m.candidates if len(m.candidates) > 1 else ():
+        o = reg.outlets[c]
+        typer.echo(f"candidate:  {o.id} — {o.name} ({o.type}, {o.country or '?'})")
+    if m.method == "none":
         raise typer.Exit(1)
 
 
@@ -473,6 +493,43 @@ def registry_unknown(
             str(row.count), str(row.articles), plain(row.name), row.kind, plain(row.example)
         )
     Console().print(table)
+
+
+@registry_app.command("coverage")
+def registry_coverage(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or directories.")],
+    backend: Annotated[BackendName, typer.Option(help="NLP backend.")] = BackendName.spacy,
+    lang: Annotated[str | None, typer.Option(help="Language when the file does not say.")] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many unknown names.")] = 30,
+    registry: RegistryOption = None,
+) -> None:
+    """Over a corpus: the share of outlet-like sources linked, ambiguous and unknown, and
+    the unknown names, most cited first, each with a registry stub to complete."""
+    from attribution.ingest import read_articles
+    from attribution.pipeline import AnnotatedArticle, Annotator
+    from attribution.unknown import coverage, stub
+
+    annotator = Annotator(_registry(registry), backend.value)
+    annotated = []
+    for item in annotator.annotate(read_articles(paths, lang=lang)):
+        if isinstance(item, AnnotatedArticle):
+            annotated.append(item)
+        else:
+            _err(str(item))
+    cov = coverage(annotated)
+    typer.echo(f"outlet-like sources: {cov.total}")
+    for label, n in (
+        ("linked", cov.linked),
+        ("ambiguous", cov.ambiguous),
+        ("unknown", cov.unknown),
+    ):
+        typer.echo(f"  {label:<10} {n:>5}  {cov.share(n):.1%}")
+    if cov.names:
+        typer.echo("\n# unknown sources, most cited first: stubs to complete and add to a registry")
+    for row in cov.names[:limit]:
+        typer.echo(printable(f"# {row.count}x in {row.articles} article(s), e.g. {row.example}"))
+        for line in stub(row).splitlines():
+            typer.echo(printable(line))
 
 
 @registry_app.command("export")

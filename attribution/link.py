@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from attribution.lexicon import load_lexicon
+from attribution.lexicon import load_lexicon, unaccented
 from attribution.model import Article, Attribution, Mention, SourceKind, Span
-from attribution.registry import Matcher, Registry, country_context
+from attribution.registry import (
+    Match,
+    Matcher,
+    Registry,
+    country_context,
+    method_confidence,
+)
+from attribution.registry import matching_words as _matching_words
 
 KIND_OF_TYPE = {
     "newspaper": SourceKind.OUTLET,
@@ -33,6 +41,10 @@ _NAMED_KINDS = {
     SourceKind.OUTLET,
     SourceKind.ARMED_GROUP,
 }
+_NOT_OWNER = re.compile(
+    r"\b(?:" + "|".join(re.escape(w) for w in _matching_words("not_owner_before")) + r")\s*$",
+    re.IGNORECASE,
+)
 _NEXT_WORDS = re.compile(r"[\s-]*([\w'’.-]+)")
 MAX_EXTRA_WORDS = 2
 
@@ -40,49 +52,96 @@ MAX_EXTRA_WORDS = 2
 def link(
     attributions: Iterable[Attribution], registry: Registry, article: Article
 ) -> list[Attribution]:
+    return link_article(attributions, registry, article)[0]
+
+
+def link_article(
+    attributions: Iterable[Attribution], registry: Registry, article: Article
+) -> tuple[list[Attribution], Article]:
+    """The attributions with their outlets, and the article with its publisher: the outlet
+    a self-citation names ("notre chaîne al-Manar") when no publisher was given."""
+    found = list(attributions)
     countries = frozenset(country_context(article.text))
     matcher = registry.matcher
+    linker = _Linker(matcher, registry, article, countries)
+    own = [
+        linker.name(a.source)
+        for a in found
+        if a.source is not None and a.source.kind is SourceKind.PUBLISHER_SELF
+    ]
+    named = [m for _, m in own if m.outlet is not None]
+    if article.publisher is None and named:
+        article = replace(article, publisher=named[0].outlet)
+        linker.article = article
     out = []
-    for a in attributions:
-        outlet = via = None
+    for a in found:
+        outlet = via = how = None
         source = a.source
+        confidence = a.confidence
         if source is not None:
             if source.kind is SourceKind.PUBLISHER_SELF:
-                outlet = article.publisher
+                _, m = linker.name(source)
+                outlet = m.outlet or article.publisher
+                how = m.how if m.outlet else ("publisher" if outlet else None)
             else:
-                source, outlet = _link_mention(source, matcher, registry, article, countries)
+                source, outlet, m = linker.mention(source)
+                how = m.how if m.method != "none" else None
+            if how is not None:
+                confidence *= method_confidence(how)
         if a.via is not None:
-            _, via = _link_mention(a.via, matcher, registry, article, countries)
+            _, via, _ = linker.mention(a.via)
             if via is not None and via == article.publisher:
                 via = None  # words given to the publisher itself are not relayed
-        out.append(replace(a, source=source, outlet=outlet, via_outlet=via))
-    return out
+        out.append(
+            replace(
+                a,
+                source=source,
+                outlet=outlet,
+                via_outlet=via,
+                outlet_match=how,
+                confidence=confidence,
+            )
+        )
+    return out, article
 
 
-def _link_mention(
-    mention: Mention,
-    matcher: Matcher,
-    registry: Registry,
-    article: Article,
-    countries: frozenset[str],
-) -> tuple[Mention, str | None]:
-    """The outlet a mention names (its span widened if the name was cut short), or the
-    outlet named as its owner ("un rapport de l'OMS")."""
-    name = mention.resolved or mention.span
-    lang = article.lang or "fr"
-    if mention.kind in _NAMED_KINDS:
-        found = _match_name(name, matcher, article.text, countries)
-        if found is not None:
-            outlet, span = found
-            kind = KIND_OF_TYPE[registry.outlets[outlet].type]
-            if mention.resolved is None:
-                return replace(mention, span=span, kind=kind), outlet
-            return replace(mention, kind=kind), outlet
-    for part in of_pattern(lang).split(name.text)[1:]:  # "un décompte de l'agence Reuters"
-        owner = matcher.match(part, countries).outlet
-        if owner is not None:
-            return mention, owner
-    return mention, None
+class _Linker:
+    def __init__(
+        self, matcher: Matcher, registry: Registry, article: Article, countries: frozenset[str]
+    ) -> None:
+        self.matcher = matcher
+        self.registry = registry
+        self.article = article
+        self.countries = countries
+
+    def name(self, mention: Mention) -> tuple[Span, Match]:
+        """What the words of a mention name, the span widened if the parser cut it short."""
+        return _match_name(
+            mention.resolved or mention.span, self.matcher, self.article, self.countries
+        )
+
+    def mention(self, mention: Mention) -> tuple[Mention, str | None, Match]:
+        """The outlet a mention names (its span widened if the name was cut short), or the
+        outlet named as its owner ("un rapport de l'OMS")."""
+        name = mention.resolved or mention.span
+        lang = self.article.lang or "fr"
+        if mention.kind in _NAMED_KINDS:
+            span, m = self.name(mention)
+            if m.outlet is not None:
+                kind = KIND_OF_TYPE[self.registry.outlets[m.outlet].type]
+                if mention.resolved is None:
+                    return replace(mention, span=span, kind=kind), m.outlet, m
+                return replace(mention, kind=kind), m.outlet, m
+            if m.method == "ambiguous":
+                return mention, None, m
+        parts = of_pattern(lang).split(name.text)
+        for before, part in itertools.pairwise(parts):  # "un décompte de l'agence Reuters"
+            if _NOT_OWNER.search(before):  # "des responsables proches du X"
+                continue
+            owner = self.matcher.match(part, self.countries)
+            if owner.outlet is not None:
+                return mention, owner.outlet, owner
+        return mention, None, Match(None, "none")
 
 
 @functools.cache
@@ -94,21 +153,51 @@ def of_pattern(lang: str) -> re.Pattern[str]:
 
 
 def _match_name(
-    name: Span, matcher: Matcher, text: str, countries: frozenset[str]
-) -> tuple[str, Span] | None:
+    name: Span, matcher: Matcher, article: Article, countries: frozenset[str]
+) -> tuple[Span, Match]:
     """The outlet a name matches, also when the parser cut the name short
-    ("L'Orient-Le" of "L'Orient-Le Jour"): then with the span widened."""
-    outlet = matcher.match(name.text, countries).outlet
-    if outlet is not None:
-        return outlet, name
+    ("L'Orient-Le" of "L'Orient-Le Jour"): then with the span widened; or an acronym the
+    article introduced ("le Front islamique … le FI")."""
+    text = article.text
+    found = matcher.match(name.text, countries)
+    if found.outlet is not None or found.method == "ambiguous":
+        return name, found
     end = name.end
     for _ in range(MAX_EXTRA_WORDS):
         m = _NEXT_WORDS.match(text, end)
         if m is None or "\n" in m.group(0) or not m.group(1)[:1].isupper():
-            return None  # a name goes on with capitalised words only
+            break  # a name goes on with capitalised words only
         end = m.end()
         wider = Span(name.start, end, text[name.start : end])
-        found = matcher.match(wider.text, countries)
+        widened = matcher.match(wider.text, countries)
+        if widened.outlet is not None and widened.method != "fuzzy":
+            return wider, widened
+    acronym = _article_acronym(name, matcher, text)
+    if acronym is not None:
+        return name, acronym
+    return name, found
+
+
+_ACRONYM = re.compile(r"^(?:(?:le|la|les|l['’]|the)\s*)?([A-Z][A-Za-z]{1,6})$")
+
+
+def _article_acronym(name: Span, matcher: Matcher, text: str) -> Match | None:
+    """ "le FI" after "le Front islamique": an acronym of a registry name the article wrote
+    out before, or gave in parentheses ("le Front islamique (FI)")."""
+    m = _ACRONYM.match(name.text.strip())
+    if m is None or sum(c.isupper() for c in m.group(1)) < 2:
+        return None
+    acronym = m.group(1).upper()
+    before = unaccented(text[: name.start].casefold())
+    for outlet, spelled in matcher.initials.get(acronym, ()):
+        if spelled in before:
+            return Match(outlet, "article_acronym", 100.0, (outlet,), spelled)
+    # "Hayat Tahrir al-Cham (HTS)": the words before the acronym in parentheses
+    given = re.findall(
+        rf"([^().,;:\n]{{3,80}})\(\s*{re.escape(m.group(1))}\s*\)", text[: name.start]
+    )
+    if given:
+        found = matcher.match(given[-1].strip())
         if found.outlet is not None and found.method != "fuzzy":
-            return found.outlet, wider
+            return Match(found.outlet, "article_acronym", 100.0, (found.outlet,), given[-1].strip())
     return None

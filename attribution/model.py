@@ -210,6 +210,7 @@ class Attribution:
     confidence: float = 0.5
     outlet: str | None = None  # registry id, set by linking
     via_outlet: str | None = None  # registry id of the relaying outlet, set by linking
+    outlet_match: str | None = None  # how the outlet link was made (Match.how), or null
     notes: tuple[str, ...] = field(default=())
 
     @property

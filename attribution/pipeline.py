@@ -13,7 +13,7 @@ from attribution.errors import AttributionError, ModelNotInstalled
 from attribution.extract import extract
 from attribution.gate import GatedText, gate
 from attribution.lexicon import load_lexicon
-from attribution.link import link
+from attribution.link import link_article
 from attribution.model import Article, Attribution, Parse
 from attribution.nlp import Backend, get_backend
 from attribution.registry import Registry
@@ -194,7 +194,7 @@ class Annotator:
         clock = time.perf_counter()
         found = extract(parse, load_lexicon(article.lang or "fr"), article.id)
         linked_at = time.perf_counter()
-        attributions = link(found, self.registry, article)
+        attributions, article = link_article(found, self.registry, article)
         done = time.perf_counter()
         self.timings["extract"] += linked_at - clock
         self.timings["link"] += done - linked_at

@@ -37,6 +37,7 @@ OutletType = Literal[
     "social_account",
 ]
 ReliabilityLevel = Literal["high", "mixed", "low", "unrated"]
+RatingKind = Literal["assessment", "bias", "regulator", "sanction", "state_measure"]
 SourceKindName = Literal[
     "outlet",
     "official",
@@ -103,16 +104,59 @@ class Alignment(_Model):
 
 
 class Reliability(_Model):
+    """The team's level (with `reviewed`), or one derived from the assessments among the
+    ratings (`derived_from` names them; see `derive_reliability`)."""
+
     level: ReliabilityLevel = "unrated"
     rationale: str | None = None
     reviewed: dt.date | None = None
+    derived_from: tuple[str, ...] = ()
+
+
+class ReadIn(_Model):
+    """Where a rating was read: the search, and the stored pages that gave it."""
+
+    query: str | None = None
+    corpus: str | None = None
+    pages: tuple[str, ...] = ()
+
+
+_URL = re.compile(r"^https?://\S+$")
 
 
 class Rating(_Model):
-    provider: str
-    values: dict[str, Any]
-    retrieved: dt.date
-    ref: str | None = None
+    """A public third-party rating or designation, as its provider gave it."""
+
+    provider: str = Field(min_length=1)
+    kind: RatingKind
+    value: str = Field(min_length=1)
+    date: PartialDate
+    url: str
+    date_basis: str | None = None
+    read_in: ReadIn | None = None
+    quote: str | None = None
+
+    @field_validator("date")
+    @classmethod
+    def _dated(cls, v: dt.date | int | None) -> dt.date | int:
+        if v is None:
+            raise ValueError("a rating needs the date it was given (YYYY-MM-DD or YYYY)")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not _URL.match(v):
+            raise ValueError(f"{v!r} is not an http(s) URL")
+        return v
+
+    @property
+    def year(self) -> int:
+        return self.date if isinstance(self.date, int) else self.date.year if self.date else 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.provider} ({self.date}): {self.value}"
 
 
 class Active(BaseModel):
@@ -426,6 +470,106 @@ def export_rows(registry: Registry) -> list[dict[str, Any]]:
     return rows
 
 
+# --- ratings ---------------------------------------------------------------------------
+
+_LEVEL_ORDER: dict[str, int] = {"low": 0, "mixed": 1, "high": 2}
+DEFAULT_MAX_RATING_AGE = 10  # years; `registry check --max-age` overrides it
+
+
+@functools.cache
+def _rating_scales() -> tuple[tuple[str, dict[str, tuple[re.Pattern[str], ...]]], ...]:
+    text = resources.files("attribution").joinpath("data/ratings.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return tuple(
+        (
+            str(scale["provider"]),
+            {
+                level: tuple(re.compile(p, re.IGNORECASE) for p in scale.get(level) or ())
+                for level in _LEVEL_ORDER
+            },
+        )
+        for scale in data["scales"]
+    )
+
+
+def rating_level(rating: Rating) -> ReliabilityLevel | None:
+    """The level an assessment reads as on its provider's scale; None for the other kinds
+    (bias, regulators, sanctions, state measures) and for values the scale does not read."""
+    if rating.kind != "assessment":
+        return None
+    for provider, levels in _rating_scales():
+        if rating.provider.startswith(provider):
+            for level in ("low", "mixed", "high"):
+                if any(p.search(rating.value) for p in levels[level]):
+                    return level
+            return None
+    return None
+
+
+def _when(rating: Rating) -> dt.date:
+    d = rating.date
+    return d if isinstance(d, dt.date) else dt.date(d or 1, 1, 1)
+
+
+def derive_reliability(outlet: Outlet) -> Reliability:
+    """The team's reviewed level stands. Without one, the assessments decide: each
+    provider's latest one (the lowest if it gave several that day), then the lowest level
+    among providers, or "mixed" when one says high and another low. Bias ratings,
+    regulators' decisions, sanctions and state measures (a junta suspending a foreign
+    broadcaster) set no level."""
+    current = outlet.reliability
+    if current.reviewed is not None or current.level != "unrated":
+        return current
+    by_provider: dict[str, list[tuple[Rating, str]]] = {}
+    for r in outlet.ratings:
+        level = rating_level(r)
+        if level is not None:
+            by_provider.setdefault(r.provider, []).append((r, level))
+    chosen: list[tuple[Rating, str]] = []
+    for rated in by_provider.values():
+        last = max(_when(r) for r, _ in rated)
+        chosen.append(
+            min(((r, lv) for r, lv in rated if _when(r) == last), key=lambda x: _LEVEL_ORDER[x[1]])
+        )
+    if not chosen:
+        return current
+    levels = {lv for _, lv in chosen}
+    derived = "mixed" if {"high", "low"} <= levels else min(levels, key=_LEVEL_ORDER.__getitem__)
+    reasons = "; ".join(f"{r.provider} ({r.date}) reads as {lv}" for r, lv in chosen)
+    return Reliability(
+        level=derived,  # type: ignore[arg-type]
+        rationale=f"Derived, no team review: {reasons}.",
+        reviewed=None,
+        derived_from=tuple(r.label for r, _ in chosen),
+    )
+
+
+def stale_ratings(
+    path: Path, registry: RegistryFile, max_age_years: int, today: dt.date | None = None
+) -> list[str]:
+    """Warnings, with file and line, for ratings older than `max_age_years`."""
+    today = today or dt.date.today()
+    old = [
+        (k, j, r)
+        for k, o in enumerate(registry.outlets)
+        if isinstance(o, Outlet)
+        for j, r in enumerate(o.ratings)
+        if today.year - _when(r).year > max_age_years
+    ]
+    if not old:
+        return []
+    node, _ = strict_yaml(path.read_text("utf-8-sig"))
+    out = []
+    for k, j, r in old:
+        outlet = registry.outlets[k]
+        line = _line_of(node, ["outlets", k, "ratings", j, "date"])
+        out.append(
+            f"{path}:{line}: warning: outlets[{k}] ({outlet.id}).ratings[{j}]: "
+            f"{r.provider} ({r.date}) is older than {max_age_years} years"
+        )
+    return out
+
+
 def merge(files: Iterable[RegistryFile], names: Iterable[str] = ()) -> Registry:
     outlets: dict[str, Outlet] = {}
     classes: dict[str, SourceClass] = {}
@@ -437,6 +581,10 @@ def merge(files: Iterable[RegistryFile], names: Iterable[str] = ()) -> Registry:
                 outlets.pop(o.id, None)
             else:
                 outlets[o.id] = o
+    for id_, o in outlets.items():
+        reliability = derive_reliability(o)
+        if reliability is not o.reliability:
+            outlets[id_] = o.model_copy(update={"reliability": reliability})
     return Registry(outlets, classes, tuple(names))
 
 
@@ -447,7 +595,17 @@ def load_registry(extra: Sequence[str | Path] = (), *, use_user_file: bool = Tru
     if use_user_file and user.is_file():
         paths.append(user)
     paths += [Path(p) for p in extra]
-    return merge((load_file(p) for p in paths), (str(p) for p in paths))
+    files = [load_file(p) for p in paths]
+    key = tuple(id(f) for f in files)  # load_file returns the same object for an unchanged file
+    if key not in _MERGED:
+        _MERGED.clear()
+        _MERGED[key] = (files, merge(files, (str(p) for p in paths)))
+    return _MERGED[key][1]
+
+
+# The last merge, with the files it was made from (kept alive so that their ids stay
+# theirs): an unchanged registry keeps its Registry, and so its built matcher.
+_MERGED: dict[tuple[int, ...], tuple[list[RegistryFile], Registry]] = {}
 
 
 # --- matching --------------------------------------------------------------------------
@@ -467,6 +625,11 @@ def _matching_data() -> dict[str, Any]:
     return data
 
 
+def matching_words(name: str) -> list[str]:
+    """A word list of matching.yaml."""
+    return [str(w) for w in _matching_data()[name]]
+
+
 @functools.cache
 def _descriptor_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A leading descriptor ("quotidien ", "agence de presse "), and the country words
@@ -484,8 +647,11 @@ def _descriptor_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
 
 
+# An article is a word of its own ("la ", "les "), or glued by its apostrophe ("l'"): "LANA",
+# "SANA" and "les rebelles" keep their letters.
 _LEADING_ARTICLE = re.compile(
-    r"^(?:le|la|les|l'|du|de la|des|de l'|d'|the|notre|nos|son|sa|ses|leur|leurs|our|its)\s*"
+    r"^(?:(?:les|le|la|du|de la|des|the|notre|nos|son|sa|ses|leurs|leur|our|its)\s+"
+    r"|(?:de l'|l'|d')\s*)"
 )
 
 
@@ -508,9 +674,6 @@ def without_descriptors(text: str) -> list[str]:
     s = unaccented(text.translate(_APOSTROPHES)).casefold().strip()
     s = _PARENS.sub(" ", s)
     out = [normalize(s)]
-    last = s.rsplit(" ", 1)
-    if len(last) == 2 and descriptor.match(last[1] + " "):
-        out.append(normalize(last[0]))  # "Al-Mayadeen TV"
     while True:
         s = _LEADING_ARTICLE.sub("", s)
         stripped = descriptor.sub("", s, count=1)
@@ -524,8 +687,13 @@ def without_descriptors(text: str) -> list[str]:
 
 def country_context(text: str) -> set[str]:
     """Countries named by adjectives or names in a text ("le quotidien libanais" → LB)."""
+    return set(_countries_in(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _countries_in(text: str) -> frozenset[str]:
     pattern, codes = _country_pattern()
-    return {codes[m] for m in pattern.findall(unaccented(text.casefold()))}
+    return frozenset(codes[m] for m in pattern.findall(unaccented(text.casefold())))
 
 
 @functools.cache
@@ -540,7 +708,23 @@ def _country_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 def _capitalized_tails(mention: str) -> list[str]:
     """The name at the end of a description: "la chaîne du Hezbollah Al-Manar" → "Al-Manar"."""
     words = mention.split()
-    return [normalize(" ".join(words[k:])) for k in range(1, len(words)) if words[k][:1].isupper()]
+    return [
+        normalize(" ".join(words[k:]))
+        for k in range(1, len(words))
+        if words[k][:1].isupper()
+        # inside a run of capitalised words only a transliterated name starts a name:
+        # "Intelli Times" does not end with The Times
+        and (not words[k - 1][:1].isupper() or _looks_like_a_name(words[k]))
+    ]
+
+
+# Letters of scripts without case: Arabic, Hebrew, Syriac, Thaana; CJK; Hangul.
+_CASELESS = re.compile(r"[\u0590-\u08ff\u3040-\u9fff\uac00-\ud7af\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def _names_properly(text: str) -> bool:
+    """A capital letter, or a script without case (Arabic): the mark of a proper name."""
+    return text != text.lower() or _CASELESS.search(text) is not None
 
 
 def _looks_like_a_name(text: str) -> bool:
@@ -548,19 +732,93 @@ def _looks_like_a_name(text: str) -> bool:
     return bool(_ARTICLE_VARIANTS.search(text.casefold())) or any(c.isdigit() for c in text)
 
 
+MatchMethod = Literal[
+    "exact",
+    "alias",
+    "normalized",
+    "descriptor",
+    "acronym",
+    "article_acronym",
+    "fuzzy",
+    "ambiguous",
+    "none",
+]
+
+
+def method_confidence(how: str) -> float:
+    """The share of an attribution's confidence its outlet link keeps (matching.yaml)."""
+    table: dict[str, float] = _matching_data()["method_confidence"]
+    factor = 1.0
+    for part in how.split("+"):
+        factor *= table.get(part.split(":")[0], 1.0)
+    return factor
+
+
+def initials(name: str) -> str:
+    """ "Front des révolutionnaires de Syrie" → "FRS"; "" for a single word."""
+    skip = set(_matching_data()["acronym_skip"])
+    words = [w for w in re.split(r"[\s'’-]+", unaccented(name.casefold())) if w and w not in skip]
+    if len(words) < 2 or not all(w[0].isalpha() for w in words):
+        return ""
+    return "".join(w[0] for w in words).upper()
+
+
 @dataclass(frozen=True)
 class Match:
     outlet: str | None
-    method: Literal["exact", "alias", "normalized", "acronym", "fuzzy", "ambiguous", "none"]
+    method: MatchMethod
     score: float = 0.0
     candidates: tuple[str, ...] = ()
     matched: str | None = None  # the registry name or alias that matched
+    by_country: bool = False  # two outlets share the name; the article's countries chose
+
+    @property
+    def how(self) -> str:
+        """What the output's `outlet_match` says: the method, "+country" when the
+        article's countries settled it, the candidates when it stays ambiguous."""
+        if self.method == "ambiguous":
+            return "ambiguous:" + ",".join(self.candidates)
+        return self.method + ("+country" if self.by_country else "")
+
+
+@functools.cache
+def _type_words() -> dict[str, frozenset[str]]:
+    """Words after a name that say what the outlet is ("Al-Mayadeen TV"), by type."""
+    return {
+        t: frozenset(unaccented(w.casefold()) for w in words)
+        for t, words in _matching_data()["type_words"].items()
+    }
+
+
+@functools.cache
+def _descriptor_types() -> dict[str, frozenset[str]]:
+    return {
+        unaccented(w.casefold()): frozenset(types)
+        for w, types in _matching_data()["descriptor_types"].items()
+    }
+
+
+def allowed_types(mention: str) -> frozenset[str] | None:
+    """The outlet types the mention's leading descriptor allows, or None when it has none."""
+    head = _LEADING_ARTICLE.sub("", mention[:40].translate(_APOSTROPHES).casefold().lstrip())
+    first = head.split(None, 1)[0] if head.strip() else ""
+    return _descriptor_types().get(unaccented(first)) if first else None
+
+
+def _trailing_type_word(mention: str) -> tuple[str, str] | None:
+    """ "Al-Mayadeen TV" → ("al-mayadeen", "tv"): a last word that may only say the type."""
+    head, _, last = mention.strip().rpartition(" ")
+    word = unaccented(last.casefold())
+    if head and any(word in words for words in _type_words().values()):
+        return head, word
+    return None
 
 
 FUZZY_THRESHOLD = 88.0
 MIN_FUZZY_LENGTH = 5
 SKELETON_THRESHOLD = 70.0
 MIN_SKELETON = 3
+SKELETON_SLACK = 2  # other vowels, not other syllables: Marne is not Marianne
 
 
 def skeleton(key: str) -> str:
@@ -595,6 +853,29 @@ class Matcher:
         self._fuzzy_keys = [
             k for k in self.normalized if len(k) >= MIN_FUZZY_LENGTH and len(k.split()) <= 3
         ]
+        self._by_length: dict[int, list[str]] = {}
+        for k in self._fuzzy_keys:
+            self._by_length.setdefault(len(k), []).append(k)
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one matcher per registry, lives as long
+    def _fuzzy_keys_near(self, length: int) -> list[str]:
+        """The keys whose length allows a ratio over the threshold: 2m/(a+b) >= t needs
+        b between a*t/(2-t) and a*(2-t)/t."""
+        t = FUZZY_THRESHOLD / 100
+        low, high = length * t / (2 - t), length * (2 - t) / t
+        return [k for n, keys in self._by_length.items() if low <= n <= high for k in keys]
+
+    @functools.cached_property
+    def initials(self) -> dict[str, list[tuple[str, str]]]:
+        """Acronym → (outlet, the name written out, lower case and unaccented)."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        for o in self.registry.outlets.values():
+            for name in o.names:
+                acronym = initials(name)
+                if 2 <= len(acronym) <= 7 and all(c.isascii() for c in acronym):
+                    spelled = unaccented(name.casefold())
+                    out.setdefault(acronym, []).append((o.id, spelled))
+        return out
 
     def match(self, mention: str, context: Iterable[str] = ()) -> Match:
         """The outlet a mention names, and how it was found; ambiguity is settled by the
@@ -604,28 +885,75 @@ class Matcher:
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one matcher per registry, lives as long
     def _match(self, mention: str, countries: frozenset[str]) -> Match:
+        found = self._match_any_type(mention, countries)
+        allowed = allowed_types(mention) if found.candidates else None
+        if allowed is None:
+            return found
+        fitting = [c for c in found.candidates if self.registry.outlets[c].type in allowed]
+        if len(fitting) == len(found.candidates):
+            return found
+        if not fitting:  # "le quotidien Al-Nour" is not the radio Al-Nour
+            return Match(None, "none")
+        return self._decide(
+            set(fitting),
+            found.method if found.outlet else "normalized",
+            found.score,
+            countries,
+            found.matched or mention,
+        )
+
+    def _match_any_type(self, mention: str, countries: frozenset[str]) -> Match:
         if mention in self.exact:
             return self._decide(self.exact[mention], "exact", 100.0, countries, mention)
         keys = without_descriptors(mention)
         if not keys:
             return Match(None, "none")
-        if not any(c.isupper() or (c.isalpha() and not c.isascii()) for c in mention) and (
+        if not _names_properly(mention) and (
             len(keys[-1].split()) < 2 and not _looks_like_a_name(mention)
         ):
             return Match(None, "none")  # a lower-case common noun: "la presse" is not La Presse
         name_key = keys[-1]
-        for key in [*keys, *_capitalized_tails(mention)]:
+        for n, key in enumerate([*keys, *_capitalized_tails(mention)]):
             if key in self.normalized:
                 name = self.names[key]
-                method = "alias" if mention.casefold() == name.casefold() else "normalized"
+                method: MatchMethod = (
+                    "alias"
+                    if mention.casefold() == name.casefold()
+                    else "normalized"
+                    if n == 0
+                    else "descriptor"
+                )
                 return self._decide(self.normalized[key], method, 100.0, countries, name)
+        trailing = _trailing_type_word(mention)
+        if trailing is not None:  # "Al-Mayadeen TV": only for an outlet of that type
+            found = self._match(trailing[0], countries)
+            if found.outlet is not None and found.method != "fuzzy":
+                outlet = self.registry.outlets[found.outlet]
+                if trailing[1] in _type_words().get(outlet.type, ()):
+                    return Match(
+                        found.outlet,
+                        "descriptor",
+                        found.score,
+                        found.candidates,
+                        found.matched,
+                        found.by_country,
+                    )
         for acronym in _PARENS.findall(mention):
             akey = normalize(acronym)
             if akey in self.normalized:
                 return self._decide(self.normalized[akey], "acronym", 100.0, countries, acronym)
-        if not any(c.isupper() or (c.isalpha() and not c.isascii()) for c in mention):
+        if not _names_properly(mention):
             return Match(None, "none")  # spelling is only guessed for proper names
-        return self._fuzzy(name_key, countries)
+        found = self._fuzzy(name_key, countries)
+        if found.method != "none":
+            return found
+        words = mention.split()
+        tail = words[-1] if len(words) > 1 else ""
+        # "la télévision des rebelles, Al-Massirah": a transliterated last word, on its own
+        tail_key = normalize(tail) if tail[:1].isupper() and _looks_like_a_name(tail) else ""
+        if tail_key and tail_key != name_key:
+            return self._fuzzy(tail_key, countries)
+        return found
 
     def _fuzzy(self, key: str, countries: frozenset[str]) -> Match:
         """Transliterations: close spelling ("Asafir"), or the same consonants with other
@@ -635,12 +963,15 @@ class Matcher:
         from rapidfuzz import fuzz, process
 
         best = process.extractOne(
-            key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD
+            key, self._fuzzy_keys_near(len(key)), scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD
         )
         if best is not None:
             found, score = best[0], float(best[1])
         else:
-            scored = [(fuzz.ratio(key, k), k) for k in self.skeletons.get(skeleton(key), ())]
+            near = self.skeletons.get(skeleton(key), ())
+            scored = [
+                (fuzz.ratio(key, k), k) for k in near if abs(len(k) - len(key)) <= SKELETON_SLACK
+            ]
             if not scored or max(scored)[0] < SKELETON_THRESHOLD:
                 return Match(None, "none")
             score, found = max(scored)
@@ -656,5 +987,5 @@ class Matcher:
         outlets = [self.registry.outlets[i] for i in sorted(ids)]
         local = [o for o in outlets if o.country in countries]
         if len(local) == 1:
-            return Match(local[0].id, method, score, tuple(sorted(ids)), matched)
+            return Match(local[0].id, method, score, tuple(sorted(ids)), matched, True)
         return Match(None, "ambiguous", score, tuple(sorted(ids)), matched)

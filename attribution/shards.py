@@ -41,6 +41,7 @@ class _Row(BaseModel):
     source_description: str | None
     outlet: str | None
     via: str | None
+    outlet_match: str | None
     direct_quote: bool
     confidence: float | None
     registry_hash: str | None

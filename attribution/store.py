@@ -94,6 +94,9 @@ MIGRATIONS: tuple[str, ...] = (
         at TEXT NOT NULL
     );
     """,
+    """
+    ALTER TABLE attributions ADD COLUMN outlet_match TEXT;
+    """,
 )
 
 T = TypeVar("T")
@@ -374,11 +377,12 @@ class Store:
                 """INSERT INTO attributions (id, article_id, position, sentence, claim,
                        claim_start, claim_end, cue, cue_type, source, source_start, source_end,
                        source_kind, source_resolved, source_description, outlet, via,
-                       direct_quote, confidence, backend, registry_hash, active)
+                       outlet_match, direct_quote, confidence, backend, registry_hash, active)
                    VALUES (:attribution_id, :article, :position, :sentence, :claim,
                        :claim_start, :claim_end, :cue, :cue_type, :source, :source_start,
                        :source_end, :source_kind, :source_resolved, :source_description, :outlet,
-                       :via, :direct_quote, :confidence, :backend, :registry_hash, 1)
+                       :via, :outlet_match, :direct_quote, :confidence, :backend,
+                       :registry_hash, 1)
                    ON CONFLICT(id) DO UPDATE SET position = excluded.position,
                        sentence = excluded.sentence, claim = excluded.claim,
                        claim_start = excluded.claim_start, claim_end = excluded.claim_end,
@@ -388,6 +392,7 @@ class Store:
                        source_resolved = excluded.source_resolved,
                        source_description = excluded.source_description,
                        outlet = excluded.outlet, via = excluded.via,
+                       outlet_match = excluded.outlet_match,
                        direct_quote = excluded.direct_quote, confidence = excluded.confidence,
                        backend = excluded.backend, registry_hash = excluded.registry_hash,
                        active = 1""",

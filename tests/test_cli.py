@@ -271,3 +271,11 @@ def test_a_missing_model_is_one_error_line_and_no_empty_table(
         f"error: the spaCy model for 'en' is not installed; 4 articles not annotated "
         f"({tmp_path}/0.txt, {tmp_path}/1.txt, {tmp_path}/2.txt, …)"
     ]
+
+
+def test_registry_find_exits_0_on_an_ambiguity_and_names_every_candidate() -> None:
+    result = run("registry", "find", "Al-Akhbar")
+    assert result.returncode == 0, result.stderr
+    assert "al-akhbar-lb" in result.stdout
+    assert "al-akhbar-eg" in result.stdout
+    assert run("registry", "find", "Zorglub Hebdomadaire Inconnu").returncode == 1

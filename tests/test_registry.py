@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from attribution.errors import RegistryError
-from attribution.registry import load_file, load_registry, merge
+from attribution.registry import Outlet, Registry, load_file, load_registry, merge
 
 GOOD = """schema_version: 1
 outlets:
@@ -142,7 +142,7 @@ def test_matching_table(mention: str, outlet: str | None, context: tuple[str, ..
 def test_matches_say_how_they_were_found() -> None:
     matcher = load_registry(use_user_file=False).matcher
     assert matcher.match("Reuters").method == "exact"
-    assert matcher.match("le quotidien libanais Assafir").method == "normalized"
+    assert matcher.match("le quotidien libanais Assafir").method == "descriptor"
     fuzzy = matcher.match("Al-Mayadine")
     assert (fuzzy.outlet, fuzzy.method) == ("al-mayadeen", "fuzzy")
     assert 70 <= fuzzy.score < 100
@@ -155,3 +155,76 @@ def test_registry_hash_changes_with_content(tmp_path: Path) -> None:
     a = merge([load_file(write(tmp_path, GOOD))])
     b = merge([load_file(write(tmp_path, GOOD.replace("country: LB", "country: SY"), "b.yaml"))])
     assert a.hash != b.hash
+
+
+def test_a_distinguishing_last_word_is_never_stripped() -> None:
+    """ "Al-Nour News" is not Al-Nour TV; "Al-Nour TV" is, when Al-Nour is a channel."""
+    tv = Outlet(id="al-nour", name="Al-Nour", type="tv", country="LB")
+    matcher = Registry({"al-nour": tv}).matcher
+    assert matcher.match("Al-Nour News").outlet is None
+    assert matcher.match("Al-Nour Online").outlet is None
+    assert (matcher.match("Al-Nour TV").outlet, matcher.match("Al-Nour TV").method) == (
+        "al-nour",
+        "descriptor",
+    )
+    paper = Outlet(id="al-nour", name="Al-Nour", type="newspaper", country="LB")
+    assert Registry({"al-nour": paper}).matcher.match("Al-Nour TV").outlet is None
+
+
+def test_ambiguity_names_both_and_a_country_settles_it() -> None:
+    a = Outlet(id="nour-lb", name="Al-Nour", type="newspaper", country="LB")
+    b = Outlet(
+        id="nour-eg", name="Al-Nour", type="newspaper", country="EG", ambiguous_with=("nour-lb",)
+    )
+    matcher = Registry({"nour-lb": a, "nour-eg": b}).matcher
+    plain = matcher.match("Al-Nour")
+    assert (plain.outlet, plain.how) == (None, "ambiguous:nour-eg,nour-lb")
+    settled = matcher.match("le quotidien libanais Al-Nour")
+    assert (settled.outlet, settled.how) == ("nour-lb", "descriptor+country")
+
+
+def test_articles_are_words_of_their_own() -> None:
+    from attribution.registry import normalize
+
+    assert normalize("LANA") == "lana"
+    assert normalize("SANA") == "sana"
+    assert normalize("les rebelles") == "rebelles"
+    assert normalize("l'Orient") == "orient"
+
+
+RATED = (
+    GOOD
+    + """    ratings:
+      - provider: "A rating service"
+        kind: assessment
+        value: "generally reliable"
+        date: DATE
+        url: URL
+"""
+)
+
+
+def rated(date: str, url: str = "https://example.org/a") -> str:
+    return RATED.replace("DATE", date).replace("URL", url)
+
+
+def test_a_rating_needs_its_date_and_url(tmp_path: Path) -> None:
+    ok = write(tmp_path, rated("2024"))
+    assert load_file(ok).outlets[0].ratings[0].year == 2024  # type: ignore[union-attr]
+    undated = write(tmp_path, rated("null"), "u.yaml")
+    with pytest.raises(RegistryError, match=r"u.yaml:13: outlets\[0\].ratings\[0\].date"):
+        load_file(undated)
+    no_url = write(tmp_path, rated("2024", "see the site"), "n.yaml")
+    with pytest.raises(RegistryError, match=r"n.yaml:14: .*not an http\(s\) URL"):
+        load_file(no_url)
+
+
+def test_old_ratings_are_warned_about_with_their_line(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from attribution.registry import stale_ratings
+
+    path = write(tmp_path, rated("2001-05-01"))
+    [warning] = stale_ratings(path, load_file(path), 10, dt.date(2026, 1, 1))
+    assert warning.startswith(f"{path}:13: warning: outlets[0] (al-nour).ratings[0]")
+    assert stale_ratings(path, load_file(path), 30, dt.date(2026, 1, 1)) == []

@@ -40,6 +40,7 @@ def row(**changes: object) -> dict[str, object]:
         "source_description": None,
         "outlet": "afp",
         "via": None,
+        "outlet_match": None,
         "direct_quote": False,
         "confidence": 0.875,
         "registry_hash": "abc123",

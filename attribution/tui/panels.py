@@ -92,9 +92,15 @@ def source_panel(row: dict[str, Any] | None, registry: Registry) -> RenderableTy
         lines.add_row("note", row["note"])
     outlet = registry.outlets.get(row["outlet"] or "")
     if outlet is None:
-        lines.add_row("outlet", row["outlet"] or "not in the registry")
+        match = str(row.get("outlet_match") or "")
+        if match.startswith("ambiguous:"):
+            lines.add_row("outlet", "ambiguous: " + match.split(":", 1)[1].replace(",", " or "))
+        else:
+            lines.add_row("outlet", row["outlet"] or "not in the registry")
         return grid
     lines.add_row("outlet", f"{outlet.name} ({outlet.id})")
+    if row.get("outlet_match"):
+        lines.add_row("linked by", str(row["outlet_match"]))
     lines.add_row("type", f"{outlet.type}, {outlet.country or '?'}")
     if outlet.ownership:
         lines.add_row("owners", "; ".join(_dated(r.owner or r.name, r) for r in outlet.ownership))
@@ -109,6 +115,8 @@ def source_panel(row: dict[str, Any] | None, registry: Registry) -> RenderableTy
     lines.add_row("reliability", f"{rel.level} (reviewed {rel.reviewed or 'never'})")
     if rel.rationale:
         lines.add_row("", rel.rationale)
+    for rating in outlet.ratings:
+        lines.add_row("rated", f"[{rating.kind}] {rating.label}")
     if outlet.refs:
         lines.add_row("references", "\n".join(outlet.refs[:3]))
     return grid

@@ -1,0 +1,193 @@
+"""Linking sources to outlets: how each link was made, self-citation, acronyms the article
+introduces. Articles and outlets are written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from attribution.audit import audit, own_outlets
+from attribution.link import link_article
+from attribution.model import Article, Attribution, Cue, CueType, Mention, SourceKind, Span
+from attribution.registry import (
+    Alias,
+    Outlet,
+    Rating,
+    Registry,
+    derive_reliability,
+    rating_level,
+)
+
+NOUR_TV = Outlet(id="nour-tv", name="Al-Nour", type="tv", country="LB")
+NOUR_NEWS = Outlet(id="nour-news", name="Al-Nour News", type="website", country="LB")
+FRONT = Outlet(
+    id="front-vert",
+    name="Front vert",
+    aliases=(Alias(text="Front des collines vertes", lang="fr"),),
+    type="armed_group",
+)
+REGISTRY = Registry({o.id: o for o in (NOUR_TV, NOUR_NEWS, FRONT)})
+
+
+def attribution(text: str, source: str, kind: SourceKind, occurrence: int = 0) -> Attribution:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(source, start + 1)
+    span = Span(start, start + len(source), source)
+    return Attribution(
+        article="t",
+        sentence=0,
+        cue=Cue(Span(0, 5, text[:5]), CueType.PREPOSITION, "selon"),
+        claim=Span(0, 1, text[:1]),
+        source=Mention(span, kind),
+        confidence=0.9,
+    )
+
+
+def test_a_name_with_a_distinguishing_word_links_its_own_outlet() -> None:
+    text = "Selon Al-Nour News, le pont est coupé."
+    [a], _ = link_article(
+        [attribution(text, "Al-Nour News", SourceKind.OUTLET)], REGISTRY, Article("t", text)
+    )
+    assert (a.outlet, a.outlet_match, a.confidence) == ("nour-news", "exact", 0.9)
+
+
+def test_self_citation_names_the_publisher() -> None:
+    text = "Selon notre chaîne Al-Nour, le pont est coupé."
+    found = [attribution(text, "notre chaîne Al-Nour", SourceKind.PUBLISHER_SELF)]
+    [a], article = link_article(found, REGISTRY, Article("t", text))
+    assert (a.outlet, article.publisher) == ("nour-tv", "nour-tv")
+    assert a.outlet_match == "descriptor"
+    assert a.confidence < 0.9
+    # a publisher given on the command line stays
+    [_], given = link_article(found, REGISTRY, Article("t", text, publisher="nour-news"))
+    assert given.publisher == "nour-news"
+
+
+def test_an_acronym_the_article_introduces_links_later_mentions() -> None:
+    text = "Le Front des collines vertes tient la crête. Plus tard, le FCV a déclaré avoir reculé."
+    [a], _ = link_article(
+        [attribution(text, "le FCV", SourceKind.ORGANIZATION)], REGISTRY, Article("t", text)
+    )
+    assert (a.outlet, a.outlet_match) == ("front-vert", "article_acronym")
+    assert a.source is not None
+    assert a.source.kind is SourceKind.ARMED_GROUP
+    # given in parentheses, whatever its letters
+    given = "Le Front vert (FV-N) tient la crête. Plus tard, le FV-N a reculé."
+    # (an acronym of letters only is looked up; this one has a hyphen: no link)
+    [c], _ = link_article(
+        [attribution(given, "le FV-N", SourceKind.ORGANIZATION, occurrence=0)],
+        REGISTRY,
+        Article("t", given),
+    )
+    assert c.outlet is None
+    paren = "Le Front vert (FRV) tient la crête. Plus tard, le FRV a reculé."
+    [d], _ = link_article(
+        [attribution(paren, "le FRV", SourceKind.ORGANIZATION)], REGISTRY, Article("t", paren)
+    )
+    assert (d.outlet, d.outlet_match) == ("front-vert", "article_acronym")
+    # not written out before: no link
+    alone = "Le FCV a déclaré avoir reculé."
+    [b], _ = link_article(
+        [attribution(alone, "Le FCV", SourceKind.ORGANIZATION)], REGISTRY, Article("t", alone)
+    )
+    assert b.outlet is None
+
+
+def rating(provider: str, kind: str, value: str, date: object) -> Rating:
+    return Rating.model_validate(
+        {
+            "provider": provider,
+            "kind": kind,
+            "value": value,
+            "date": date,
+            "url": "https://example.org/r",
+        }
+    )
+
+
+def test_state_measures_and_sanctions_never_set_a_level() -> None:
+    measures = (
+        rating("Government of Somewhere", "state_measure", "suspended, accused of fake news", 2023),
+        rating("Council of the EU (sanctions)", "sanction", "sanctioned", "2022-03-02"),
+    )
+    outlet = Outlet(id="x", name="X", type="tv", ratings=measures)
+    assert derive_reliability(outlet).level == "unrated"
+    assert [rating_level(r) for r in measures] == [None, None]
+
+
+def test_the_level_comes_from_assessments_with_the_rule() -> None:
+    rsp = "English Wikipedia: Reliable sources/Perennial sources"
+    high = rating(rsp, "assessment", "generally reliable", 2024)
+    low = rating("NewsGuard", "assessment", "12.5/100: not reliable", "2023-05-01")
+    older = rating("NewsGuard", "assessment", "80/100", 2019)
+    one = derive_reliability(Outlet(id="a", name="A", type="tv", ratings=(high,)))
+    assert (one.level, len(one.derived_from)) == ("high", 1)
+    # providers disagree by two steps: mixed; each provider's latest rating counts
+    both = derive_reliability(Outlet(id="b", name="B", type="tv", ratings=(high, low, older)))
+    assert both.level == "mixed"
+    assert "Derived" in (both.rationale or "")
+    # the team's review stands
+    reviewed = Outlet.model_validate(
+        {
+            "id": "c",
+            "name": "C",
+            "type": "tv",
+            "reliability": {"level": "high", "reviewed": dt.date(2025, 1, 1)},
+            "ratings": [low.model_dump()],
+        }
+    )
+    assert derive_reliability(reviewed).level == "high"
+
+
+def test_the_publishers_own_outlets_are_not_independent() -> None:
+    owner = {"owner": "Groupe Lumière"}
+    a = Outlet.model_validate({"id": "a", "name": "A", "type": "tv", "ownership": [owner]})
+    b = Outlet.model_validate({"id": "b", "name": "B", "type": "radio", "ownership": [owner]})
+    c = Outlet(id="c", name="C", type="newspaper")
+    registry = Registry({o.id: o for o in (a, b, c)})
+    assert own_outlets("a", registry) == frozenset({"a", "b"})
+    claims = pd.DataFrame(
+        [
+            {
+                "article": "x",
+                "claimant": s,
+                "source_kind": "outlet",
+                "outlet": o,
+                "via": None,
+                "publisher": "a",
+                "review_status": "pending",
+            }
+            for s, o in (("A", "a"), ("B", "b"), ("C", "c"))
+        ]
+    )
+    articles = [
+        {
+            "id": "x",
+            "publisher": "a",
+            "sentences": 3,
+            "factual_sentences": 3,
+            "unattributed_sentences": 0,
+        }
+    ]
+    row = audit(claims, articles, registry)[0]
+    assert (row.outlets, row.independent_outlets) == (3, 1)
+
+
+def test_an_unknown_source_gets_a_registry_stub() -> None:
+    import yaml
+
+    from attribution.unknown import UnknownSource, stub
+
+    entry = yaml.safe_load(stub(UnknownSource("la Brigade des Cèdres", "armed_group", 3, 2, "a")))
+    assert entry == [
+        {
+            "id": "brigade-des-cedres",
+            "name": "Brigade des Cèdres",
+            "aliases": [{"text": "la Brigade des Cèdres", "lang": "fr"}],
+            "type": "armed_group",
+            "country": None,
+            "refs": [],
+        }
+    ]
