@@ -107,7 +107,19 @@ class ReviewApp(App[None]):
     # --- decisions --------------------------------------------------------------------
 
     def decide(self, attribution_id: str, action: str, value: str | None = None) -> None:
-        seq = self.store.review(attribution_id, action, self.reviewer, value)  # type: ignore[arg-type]
+        """Log a decision; an adjudicator's verdict on a disputed attribution settles it."""
+        adjudicate = (
+            action in ("confirm", "reject", "flag")
+            and self.store.roles().get(self.reviewer) == "adjudicator"
+            and self.store.review_state(attribution_id).needs_adjudication
+        )
+        seq = self.store.review(
+            attribution_id,
+            action,  # type: ignore[arg-type]
+            self.reviewer,
+            value,
+            adjudicate=adjudicate,
+        )
         self.undo_stack.append((seq, attribution_id))
         self.redo_stack.clear()
 
@@ -142,7 +154,7 @@ class ReviewApp(App[None]):
         bar = self.query_one("#progress", ProgressBar)
         self.call_from_thread(bar.update, total=len(files), progress=0)
         annotator = Annotator(self.registry, self.backend, batch_size=8)
-        with Store(self.store.path) as store:  # a connection of this thread's own
+        with Store(self.store.target) as store:  # a connection of this thread's own
             for item in annotator.annotate(read_articles(files)):
                 if isinstance(item, AnnotatedArticle):
                     store.save(item)
@@ -161,7 +173,7 @@ class ReviewApp(App[None]):
 
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         path = Path(f"attribution-export-{stamp}.csv")
-        with Store(self.store.path) as store:
+        with Store(self.store.target) as store:
             frames = [claims_frame(store, self.registry, article=a) for a in articles]
         import pandas as pd
 
