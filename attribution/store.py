@@ -283,6 +283,8 @@ def redact(target: str | Path) -> str:
         return text
     try:
         parts = urlsplit(text)
+        if parts.password is None and "password" not in dict(parse_qsl(parts.query)):
+            return text
         netloc = parts.netloc
         if parts.password is not None:
             userinfo, _, host = netloc.rpartition("@")
@@ -564,9 +566,6 @@ class Store:
             raise StoreError("only confirm, reject and flag can settle a dispute")
 
         def work(tx: Tx) -> int:
-            row = tx.one("SELECT article_id FROM attributions WHERE id = ?", (attribution_id,))
-            if row is None:
-                raise StoreError(f"no attribution {attribution_id!r} in {self.location}")
             role = "reviewer"
             if adjudicate:
                 held = tx.one("SELECT role FROM reviewers WHERE name = ?", (reviewer,))
@@ -576,14 +575,17 @@ class Store:
                         f"(attribution team role {reviewer} adjudicator)"
                     )
                 role = "adjudicator"
-            seq = tx.one(
+            # one statement: a decision costs the server one round trip and one commit
+            row = tx.one(
                 """INSERT INTO review_log
                        (attribution_id, article_id, reviewer, at, action, value, role)
-                   VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq""",
-                (attribution_id, row["article_id"], reviewer, _now(), action, value, role),
+                   SELECT id, article_id, ?, ?, ?, ?, ? FROM attributions WHERE id = ?
+                   RETURNING seq""",
+                (reviewer, _now(), action, value, role, attribution_id),
             )
-            assert seq is not None
-            return int(seq["seq"])
+            if row is None:
+                raise StoreError(f"no attribution {attribution_id!r} in {self.location}")
+            return int(row["seq"])
 
         return self._write(work)
 

@@ -17,6 +17,7 @@ from attribution.model import Article
 from attribution.pipeline import AnnotatedArticle, Annotator
 from attribution.registry import load_registry
 from attribution.store import (
+    APPLICATION_ID,
     MIGRATIONS,
     TABLES,
     ReviewPolicy,
@@ -429,3 +430,27 @@ def test_moving_a_workspace_keeps_every_export_byte_for_byte(tmp_path: Path) -> 
         cli("import", server, "--db", back)
         assert exports(back, "back") == before
         assert len(before[0].splitlines()) > 1
+
+
+def test_an_sqlite_store_of_an_older_version_is_migrated_with_its_log(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    for number in range(2):  # a store made before the team migration
+        db.executescript(MIGRATIONS[number])
+    db.execute("PRAGMA user_version = 2")
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        store.save(annotated())
+        [row] = store.attributions()
+        store.review(row["id"], "confirm", "alice")
+        assert store.review_log()[0].role == "reviewer"
+
+
+def test_a_decision_on_an_unknown_attribution_is_refused(target: str) -> None:
+    with Store(target) as store:
+        with pytest.raises(StoreError, match="no attribution 'nope'"):
+            store.review("nope", "confirm", "alice")
+        assert store.review_log() == []
