@@ -195,12 +195,26 @@ class Report:
     overall: Tally
     by_construction: dict[str, Tally]
     errors: list[dict[str, object]]
+    outcomes: list[tuple[Attribution, bool]] = field(default_factory=list)
+
+    def reliability(self) -> list[tuple[float, float, int, int]]:
+        """(low, high, predictions, right) per confidence bin: a prediction is right when
+        it matches a gold attribution and names its source."""
+        rows = []
+        for low, high in CONFIDENCE_BINS:
+            inside = [ok for a, ok in self.outcomes if low <= a.confidence < high]
+            rows.append((low, high, len(inside), sum(inside)))
+        return rows
+
+
+CONFIDENCE_BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.01))
 
 
 def score(gold: Iterable[GoldArticle], predictions: dict[str, list[Attribution]]) -> Report:
     overall = Tally()
     by_construction: dict[str, Tally] = defaultdict(Tally)
     errors: list[dict[str, object]] = []
+    outcomes: list[tuple[Attribution, bool]] = []
     for ga in gold:
         preds = predictions.get(ga.article.id, [])
         overall.gold += len(ga.attributions)
@@ -211,6 +225,8 @@ def score(gold: Iterable[GoldArticle], predictions: dict[str, list[Attribution]]
         for g in ga.attributions:
             for label in g.gold.constructions or ["(none)"]:
                 by_construction[label].gold += 1
+        right = {id(p) for g, p in pairs if _compare(g, p)["source"]}
+        outcomes += [(p, id(p) in right) for p in preds]
         for g, p in pairs:
             checks = _compare(g, p)
             for tally in [
@@ -243,7 +259,7 @@ def score(gold: Iterable[GoldArticle], predictions: dict[str, list[Attribution]]
                 overall.false_on_negatives += negative
                 errors.append(_error(ga, "negative" if negative else "spurious", None, p))
         overall.negatives += len(ga.negatives)
-    return Report(overall, dict(by_construction), errors)
+    return Report(overall, dict(by_construction), errors, outcomes)
 
 
 def _match(gold: list[Located], preds: list[Attribution]) -> list[tuple[Located, Attribution]]:

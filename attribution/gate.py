@@ -26,17 +26,34 @@ class GatedText:
     skipped_statements: int  # skipped sentences that state something (not questions)
 
 
-def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each sentence, by punctuation: a line break always ends one."""
+def sentence_spans(
+    text: str, abbreviations: frozenset[str] = frozenset()
+) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence, by punctuation: a line break always ends one, a
+    title or an initial before its full stop ("M. Martin", "J. Dupont") never does."""
     offset = 0
     for line in text.split("\n"):
         start = 0
         for m in _SENTENCE_END.finditer(line):
+            if not m.group(1) and _abbreviation(line[: m.start()], abbreviations):
+                continue
             yield offset + start, offset + m.start() + len(m.group(1))
             start = m.end()
         if line[start:].strip():
             yield offset + start, offset + len(line.rstrip())
         offset += len(line) + 1
+
+
+_LAST_WORD = re.compile(r"(\w+)\.$")
+
+
+def _abbreviation(before: str, abbreviations: frozenset[str]) -> bool:
+    """Whether the full stop that ends `before` closes a title or an initial."""
+    m = _LAST_WORD.search(before)
+    if m is None:
+        return False
+    word = m.group(1)
+    return (len(word) == 1 and word.isupper()) or word in abbreviations
 
 
 # Accented Latin letters folded to their base letter, one character for one, so that
@@ -158,7 +175,7 @@ def _build_matcher(lex: Lexicon) -> CueMatcher:
 
 
 def gate(text: str, lex: Lexicon) -> GatedText:
-    spans = list(sentence_spans(text))
+    spans = list(sentence_spans(text, lex.abbreviations))
     matcher = cue_matcher(lex)
     folded = fold(text)
     keep: set[int] = set()

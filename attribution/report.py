@@ -45,6 +45,13 @@ def print_evaluation(title: str, report: Report, console: Console | None = None)
         source, kind, outlet, _via, resolved, claim = _accuracies(t)
         per.add_row(label, str(t.gold), _pct(t.recall), source, kind, outlet, resolved, claim)
     console.print(per)
+    rel = Table(show_header=True, title="reliability (right = matched, with the right source)")
+    for name in ("confidence", "predicted", "right", "precision"):
+        rel.add_column(name, justify="right")
+    for low, high, n, right in report.reliability():
+        label = f"{low:.2f}–{min(high, 1.0):.2f}"
+        rel.add_row(label, str(n), str(right), _pct(right / n if n else None))
+    console.print(rel)
     console.print(
         "errors: " + ", ".join(f"{k} {v}" for k, v in error_summary(report).most_common())
     )

@@ -58,3 +58,13 @@ def test_cited_by_is_a_relay(en: Lexicon) -> None:
 
 def test_according_to_plan_is_not_an_attribution(en: Lexicon) -> None:
     assert run("not_attribution", en) == []
+
+
+def test_an_office_title_makes_an_official_and_confirm_takes_its_object(en: Lexicon) -> None:
+    # the parse as en_core_web_sm 3.8 gives it (the model is not a dependency)
+    first, second = run("titles_and_objects", en)
+    assert first.source is not None
+    assert (first.source.span.text, first.source.kind.value) == ("Sen. Maria Holt", "official")
+    assert first.claim.text == "the agreement would be signed next week"
+    assert second.cue.span.text == "confirmed"
+    assert second.claim.text == "the arrest of two men near the harbor"

@@ -34,6 +34,16 @@ def test_sentences_by_punctuation() -> None:
     ]
 
 
+def test_titles_and_initials_end_no_sentence() -> None:
+    fr = load_lexicon("fr")
+    text = "Selon M. Leroux, le pont tiendra. J. Vidal et le Dr. Amrani l'ont confirmé. Il pleut."
+    assert [text[s:e] for s, e in sentence_spans(text, fr.abbreviations)] == [
+        "Selon M. Leroux, le pont tiendra.",
+        "J. Vidal et le Dr. Amrani l'ont confirmé.",
+        "Il pleut.",
+    ]
+
+
 def test_the_gate_keeps_cue_sentences_and_their_context() -> None:
     fr = load_lexicon("fr")
     gated = gate(TEXT, fr)

@@ -10,14 +10,11 @@ ALLOWED = {
     "__future__",
     "collections",
     "collections.abc",
+    "copy",
     "dataclasses",
+    "math",
     "re",
     "attribution.extract",
-    "attribution.extract.quotes",
-    "attribution.extract.relay",
-    "attribution.extract.resolve",
-    "attribution.extract.rules",
-    "attribution.extract.spans",
     "attribution.lexicon",
     "attribution.model",
 }
@@ -34,6 +31,7 @@ def test_extract_imports_no_backend_io_registry_or_ui() -> None:
             else:
                 names = []
             for name in names:
-                assert name in ALLOWED, f"{path.name} imports {name}"
+                inside = name.startswith("attribution.extract.")  # the core's own modules
+                assert name in ALLOWED or inside, f"{path.name} imports {name}"
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 assert node.func.id not in ("open", "print", "input"), f"{path.name} does I/O"

@@ -9,12 +9,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from attribution.extract import rules
+from attribution.extract.capability import can_speak
+from attribution.extract.confidence import calibrate
 from attribution.extract.coordination import split_coordinated
 from attribution.extract.quotes import Quote, find_quotes
-from attribution.extract.relay import apply_relays
+from attribution.extract.relay import apply_relays, fold_reported_speech
 from attribution.extract.resolve import describe, resolve_sources
 from attribution.extract.rules import Finding
-from attribution.extract.spans import span_of
+from attribution.extract.spans import balanced, span_of
 from attribution.lexicon import Lexicon
 from attribution.model import (
     Attribution,
@@ -50,18 +52,22 @@ def extract(parse: Parse, lex: Lexicon, article: str = "") -> list[Attribution]:
     findings = _drop_duplicates(findings)
     findings.sort(key=lambda f: f.cue[0].i)
     apply_relays(parse, lex, findings)
+    findings = fold_reported_speech(findings)
     findings = split_coordinated(parse, findings)
     claims = [_claim_span(parse, f, quotes) for f in findings]
     findings, claims = _add_quotes_with_neighbour_speaker(parse, lex, quotes, findings, claims)
     mentions = resolve_sources(parse, lex, findings)
     out = []
+    vias: dict[int, Mention] = {}  # a relay named once serves every coordinated speaker
     for f, (claim, direct), mention in zip(findings, claims, mentions, strict=True):
         cue_span = span_of(parse, f.cue)
         if cue_span is None or claim is None:
             continue
-        via = describe(parse, lex, f.via) if f.via is not None else None
-        if via is not None and mention is not None:
-            via = _before(parse, via, mention)
+        via = None
+        if f.via is not None:
+            via = vias.get(f.via.i) or describe(parse, lex, f.via)
+            if mention is not None:
+                via = vias.setdefault(f.via.i, _before(parse, via, mention))
         out.append(
             Attribution(
                 article=article,
@@ -75,7 +81,7 @@ def extract(parse: Parse, lex: Lexicon, article: str = "") -> list[Attribution]:
                 notes=tuple(f.constructions),
             )
         )
-    return out
+    return calibrate(out, lex.calibration)
 
 
 def _before(parse: Parse, via: Mention, source: Mention) -> Mention:
@@ -142,18 +148,19 @@ def _drop_duplicates(findings: list[Finding]) -> list[Finding]:
 
 
 def _claim_span(parse: Parse, f: Finding, quotes: list[Quote]) -> tuple[Span | None, bool]:
+    """The claim's span; a quotation when the claim is the quotation (its words without
+    the marks, a direct quote), the words with their marks when a quotation is only part
+    of the claim ("le texte était « équilibré »")."""
     span = span_of(parse, f.claim)
     if span is None:
         return None, False
+    span = balanced(parse.text, span)
     for q in quotes:
-        overlap = min(span.end, q.inner.end) - max(span.start, q.inner.start)
-        if overlap <= 0:
+        if min(span.end, q.inner.end) <= max(span.start, q.inner.start):
             continue
-        length = span.end - span.start
-        if overlap >= 0.5 * length or (
-            overlap >= 0.8 * (q.inner.end - q.inner.start)
-            and (q.inner.end - q.inner.start) >= 0.5 * length
-        ):
+        outside = parse.text[span.start : q.start] + parse.text[q.end : span.end]
+        inside = q.inner.start <= span.start and span.end <= q.inner.end
+        if inside or (q.start >= span.start - 1 and not any(c.isalnum() for c in outside)):
             if "direct_quote" not in f.constructions:
                 f.constructions.append("direct_quote")
             return q.inner, True
@@ -226,6 +233,9 @@ def _speaker_before(
         subjects = [t for t in toks if t.rel == "nsubj" and t.upos in ("NOUN", "PROPN", "PRON")]
         if subjects:
             return _quote_speaker(sent, toks[-1], subjects[0])
+        heading = _heading_speaker(parse, lex, toks)
+        if heading is not None:  # "Commentaire du préfet : « … »", "Le syndicat : « … »"
+            return _quote_speaker(sent, toks[-1], heading)
     earlier = [
         f
         for f in findings
@@ -243,6 +253,22 @@ def _speaker_before(
         if subj is not None and (subj.upos == "PROPN" or subj.ent == "PER"):
             return _quote_speaker(sent, parse.tokens[previous.last - 1], subj)
     return earlier[-1] if earlier else None
+
+
+def _heading_speaker(parse: Parse, lex: Lexicon, toks: list[Token]) -> Token | None:
+    """The speaker named by the words before a colon that have no verb: a noun of saying
+    and whose it is ("Réaction du maire :"), or a speaker alone ("Le syndicat :")."""
+    ids = {t.i for t in toks}
+    tops = [t for t in toks if t.head not in ids and t.upos in ("NOUN", "PROPN")]
+    if len(tops) != 1 or any(t.upos in ("VERB", "AUX") for t in toks):
+        return None
+    top = tops[0]
+    if top.lemma.lower() in lex.speech_nouns | lex.voice_nouns:
+        for child in parse.children(top.i):
+            if child.rel == "nmod" and child.i in ids and can_speak(parse, lex, child):
+                return child
+        return None
+    return top if can_speak(parse, lex, top) else None
 
 
 def _quote_speaker(sent: Sentence, cue: Token, speaker: Token) -> Finding:

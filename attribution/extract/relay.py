@@ -9,6 +9,7 @@ the parse, which often attaches these participles to the wrong word.
 from __future__ import annotations
 
 from attribution.extract.rules import Finding, lower
+from attribution.extract.spans import mention_tokens
 from attribution.lexicon import Lexicon
 from attribution.model import CueType, Parse, Token
 
@@ -37,6 +38,31 @@ def apply_relays(parse: Parse, lex: Lexicon, findings: list[Finding]) -> None:
             _sources_of(parse, lex, f)
 
 
+def fold_reported_speech(findings: list[Finding]) -> list[Finding]:
+    """ "Selon l'agence X, un responsable a indiqué que …": one attribution, the speaker's,
+    relayed by X; the "selon" finding that holds the speech verb goes."""
+    folded: set[int] = set()
+    for outer in findings:
+        if outer.cue_type is not CueType.PREPOSITION or outer.source is None:
+            continue
+        inside = {t.i for t in outer.claim}
+        for inner in findings:
+            if (
+                inner is not outer
+                and inner.cue_type in (CueType.VERB, CueType.RELAY)
+                and inner.rule in ("verb_preposed", "verb_infinitive")
+                and inner.source is not None
+                and outer.cue[0].i < inner.source.i
+                and inner.source.i in inside
+                and all(t.i in inside for t in inner.cue)
+            ):
+                inner.via = inner.via or outer.source
+                if "nested_relay" not in inner.constructions:
+                    inner.constructions.append("nested_relay")
+                folded.add(id(outer))
+    return [f for f in findings if id(f) not in folded]
+
+
 def _citing(parse: Parse, f: Finding, citing: Token) -> None:
     """ "X, citant Y, affirme que …" (or "Citant Y, X affirme …"): Y speaks, X relays."""
     assert f.source is not None
@@ -57,7 +83,12 @@ def _cited_by(parse: Parse, lex: Lexicon, f: Finding, cited_tok: Token) -> None:
     head = parse.head(cited_tok)
     cited = head if head is not None and head.upos in ("NOUN", "PROPN", "PRON") else None
     cited = cited or _noun_before(parse, cited_tok)
-    if cited is None or f.source.i not in (cited.i, agent.i):
+    if cited is None:
+        return
+    named = {t.i for t in mention_tokens(parse, f.source)}
+    if cited.i in named and f.source.i != agent.i:  # "l'ONG X, citée par …": the name's word
+        cited = f.source
+    if f.source.i not in (cited.i, agent.i):
         return
     f.source, f.via = cited, agent
     f.cue_type = CueType.RELAY

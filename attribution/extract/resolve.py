@@ -60,33 +60,50 @@ def resolve_sources(parse: Parse, lex: Lexicon, findings: list[Finding]) -> list
 def describe(parse: Parse, lex: Lexicon, head: Token, kind_hint: str | None = None) -> Mention:
     toks = mention_tokens(parse, head) or [head]
     before = parse.tokens[toks[0].i - 1] if toks[0].i > 0 else None
-    if before is not None and before.head == head.i and lower(before) in lex.partitive_articles:
+    ahead = parse.tokens[before.i - 1] if before is not None and before.i > 0 else None
+    genitive = ahead is not None and ahead.upos in ("NOUN", "ADJ")  # "avis des élus"
+    if (
+        before is not None
+        and before.head == head.i
+        and lower(before) in lex.partitive_articles
+        and not genitive
+    ):
         toks = [before, *toks]  # "des habitants": a speaker is never a "de" phrase itself
-    toks = _whole_name(parse, toks)
+    before = parse.tokens[toks[0].i - 1] if toks[0].i > 0 else None
+    if before is not None and before.sent == head.sent and lower(before) in lex.titles:
+        toks = [before, *toks]  # "Me Dupond", "Mgr Durand": the title is part of the name
     span = span_of(parse, toks)
     assert span is not None
     if span.text.startswith("-"):  # "a-t-il": the pronoun is "il"
         span = Span(span.start + 1, span.end, span.text[1:])
     else:
         span = with_acronym(parse.text, whole_words(parse.text, span))
+        elided = next(
+            (c for c in lex.complementizers if c.endswith("'") and lower_text(span).startswith(c)),
+            None,
+        )
+        if elided is not None:  # "qu'un secouriste": the "que" opens the clause, not the name
+            span = Span(span.start + len(elided), span.end, span.text[len(elided) :])
     desc = description_tokens(parse, head, lex.description_heads)
     kind = SourceKind(kind_hint) if kind_hint else classify(parse, lex, head, toks)
     return Mention(span, kind, description=span_of(parse, desc) if desc else None)
 
 
-def _whole_name(parse: Parse, toks: list[Token]) -> list[Token]:
-    """A name the parser split goes on with the capitalised proper nouns after it
-    ("Midi" + "Libre")."""
-    if toks[-1].upos != "PROPN":
-        return toks
-    k = toks[-1].i + 1
-    sent = parse.sentences[toks[-1].sent]
-    while k < sent.last and parse.tokens[k].upos == "PROPN" and parse.tokens[k].text[:1].isupper():
-        k += 1
-    return toks + [parse.tokens[j] for j in range(toks[-1].i + 1, k)]
+_BODY_KINDS = {
+    SourceKind.OFFICIAL,
+    SourceKind.ARMED_GROUP,
+    SourceKind.ORGANIZATION,
+    SourceKind.OUTLET,
+}
 
 
-def classify(parse: Parse, lex: Lexicon, head: Token, toks: list[Token]) -> SourceKind:
+def lower_text(span: Span) -> str:
+    return span.text.lower().replace("’", "'")
+
+
+def classify(
+    parse: Parse, lex: Lexicon, head: Token, toks: list[Token], depth: int = 0
+) -> SourceKind:
     words = [lower(t) for t in toks]
     lemma = head.lemma.lower()
     dets = [lower(c) for c in parse.children(head.i) if c.rel == "det"]
@@ -95,7 +112,16 @@ def classify(parse: Parse, lex: Lexicon, head: Token, toks: list[Token]) -> Sour
     ):
         return SourceKind.PUBLISHER_SELF
     if lower(head).lstrip("-") in _bare(lex.pronouns) or head.upos == "PRON":
+        if lower(head) in lex.indefinite_quantifiers:
+            return SourceKind.ANONYMOUS  # "certains affirment que …"
         return SourceKind.PERSON
+    owner = _genitive_complement(parse, lex, head) if depth < 2 else None
+    if owner is not None and lemma in lex.voice_nouns:  # "les dires de deux agents"
+        return classify(parse, lex, owner, mention_tokens(parse, owner), depth + 1)
+    if owner is not None and lemma in lex.spokesperson_nouns:  # "un porte-parole de l'armée"
+        owner_kind = classify(parse, lex, owner, mention_tokens(parse, owner), depth + 1)
+        if owner_kind in _BODY_KINDS:
+            return owner_kind
     text = " ".join(words)
     for kind in ("social_media", "document", "witness"):
         vocab = lex.source_kinds.get(kind, frozenset())
@@ -130,12 +156,54 @@ def classify(parse: Parse, lex: Lexicon, head: Token, toks: list[Token]) -> Sour
     if head.ent == "LOC":  # "l'Égypte a affirmé": a state speaks through its government
         return SourceKind.OFFICIAL
     if head.ent == "PER" or (head.upos == "PROPN" and head.ent not in ("ORG", "MISC")):
-        return SourceKind.PERSON
+        role = _role_in_article(parse, lex, head) if depth == 0 else None
+        return role or SourceKind.PERSON
     if head.ent == "ORG" or head.upos == "PROPN":
         return SourceKind.ORGANIZATION
     if lemma in lex.source_kinds.get("anonymous", frozenset()):
         return SourceKind.OFFICIAL
     return SourceKind.PERSON
+
+
+def _genitive_complement(parse: Parse, lex: Lexicon, head: Token) -> Token | None:
+    """The "de" complement of a noun: "l'armée" of "un porte-parole de l'armée"."""
+    for child in parse.children(head.i):
+        marks = {lower(c) for c in parse.children(child.i) if c.rel == "case"}
+        if child.rel == "nmod" and child.i > head.i and marks & lex.genitive_prepositions:
+            return child
+    return None
+
+
+def _role_in_article(parse: Parse, lex: Lexicon, head: Token) -> SourceKind | None:
+    """What the article says a named person is, wherever it names them with a role ("le
+    ministre du Travail, Michel Sapin" … "Michel Sapin a ajouté"): the kind of that role,
+    when it is an office or a body's."""
+    name = max(
+        (t for t in parse.children(head.i) if t.upos == "PROPN" and t.i > head.i),
+        key=lambda t: t.i,
+        default=head,
+    )
+    for tok in parse.tokens:
+        if tok.text != name.text or tok.upos != "PROPN":
+            continue
+        top = tok
+        while top.rel in ("flat", "flat:name") and top.head is not None:
+            top = parse.tokens[top.head]
+        governor = parse.head(top)
+        roles = [  # "le ministre, X" / "Senate chairman X" / "Sen. X"
+            c
+            for c in parse.children(top.i)
+            if (c.rel == "appos" and c.upos == "NOUN")
+            or (c.rel == "compound" and c.i < top.i)
+            or (c.i < top.i and lower(c) in lex.titles)
+        ]
+        if governor is not None and governor.upos == "NOUN" and top.rel in ("appos", "nmod"):
+            roles.append(governor)
+        for role in roles:
+            role_kind = classify(parse, lex, role, mention_tokens(parse, role), depth=1)
+            if role_kind in (SourceKind.OFFICIAL, SourceKind.ARMED_GROUP):
+                return role_kind  # a named union leader or company head stays a person
+    return None
 
 
 def _personal_name(parse: Parse, head: Token) -> bool:

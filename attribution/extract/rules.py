@@ -89,7 +89,13 @@ def subject_of(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
             if after is not None and after.upos == "PRON":
                 return after
     real = [s for s in subj if lower(s) not in lex.euphonic_words]
-    return real[-1] if real else None
+    if real:
+        return real[-1]
+    passive = any(c.deprel in ("aux:pass", "expl:pass") for c in parse.children(verb.i))
+    expletive = [c for c in parse.children(verb.i) if c.deprel == "expl:subj" and c.i < verb.i]
+    if expletive and not passive and lower(expletive[0]) in lex.pronouns:
+        return expletive[0]  # "Il a indiqué que …": a person, not the impersonal "il"
+    return None
 
 
 def clause_head(parse: Parse, tok: Token) -> Token:
@@ -392,10 +398,12 @@ def _verb_finding(
         return None  # "le projet annoncé", "des sources citées": not a saying
     if _present_participle(verb):
         return _participial(parse, sent, lex, verb, lemma)
+    subject_follows = any(c.rel == "nsubj" and c.i > verb.i for c in parse.children(verb.i))
     if (
         not aux
         and verb.feat("VerbForm") == "Part"
         and clitic_subject(parse, lex, verb, verb) is None
+        and not (tagged and subject_follows)  # "« … », écrit l'ONG": a present, not a participle
     ):
         return None  # a bare past participle ("le mouvement, lancé en février") says nothing
     if tagged:  # "« … », a affirmé le ministre": the subject follows the verb
@@ -760,12 +768,22 @@ def told_outlet(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
     for child in parse.children(verb.i):
         if child.rel not in ("obl", "iobj", "nmod") or addressee(parse, lex, child) is None:
             continue
-        outlet_like = lex.kind_of_word(child.lemma.lower()) == "outlet" or (
-            child.upos == "PROPN" and child.ent in ("ORG", "MISC", "")
-        )
-        if outlet_like:
+        if _outlet_like(lex, child):
             return child
+    sent = parse.sentences[verb.sent]  # the parser hung it elsewhere: "a déclaré à Reuters des …"
+    after = parse.tokens[verb.i + 1 : min(verb.i + 4, sent.last)]
+    for k, tok in enumerate(after):
+        if lower(tok) not in lex.addressee_prepositions or tok.upos != "ADP":
+            continue
+        named = [t for t in after[k + 1 :] if t.upos in ("NOUN", "PROPN")]
+        return named[0] if named and _outlet_like(lex, named[0]) else None
     return None
+
+
+def _outlet_like(lex: Lexicon, tok: Token) -> bool:
+    return lex.kind_of_word(tok.lemma.lower()) == "outlet" or (
+        tok.upos == "PROPN" and tok.ent in ("ORG", "MISC", "")
+    )
 
 
 def _speaker_before(parse: Parse, lex: Lexicon, participle: Token) -> Token | None:

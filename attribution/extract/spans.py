@@ -42,6 +42,30 @@ def with_acronym(text: str, span: Span) -> Span:
     return Span(span.start, m.end(), text[span.start : m.end()])
 
 
+_PAIRS = (("«", "»"), ("“", "”"), ("(", ")"))
+_REACH = 3  # how far past the span a closing mark may stand (spaces, a full stop)
+
+
+def balanced(text: str, span: Span) -> Span:
+    """The span widened to the quotation mark or parenthesis it opens or closes without
+    its twin, when that twin stands right beside it: a claim ends with the closing » of
+    its quotation, a name with the ")" of its acronym."""
+    start, end = span.start, span.end
+    inner = text[start:end]
+    for opening, closing in _PAIRS:
+        if inner.count(opening) > inner.count(closing):
+            k = text.find(closing, end, end + _REACH + 1)
+            end = k + 1 if k >= 0 and "\n" not in text[end:k] else end
+        elif inner.count(closing) > inner.count(opening):
+            k = text.rfind(opening, max(0, start - _REACH - 1), start)
+            start = k if k >= 0 and "\n" not in text[k:start] else start
+    if inner.count('"') % 2 and text[end : end + _REACH + 1].lstrip(" ").startswith('"'):
+        end = text.index('"', end) + 1
+    if (start, end) == (span.start, span.end):
+        return span
+    return Span(start, end, text[start:end])
+
+
 def _word_char(text: str, k: int) -> bool:
     ch = text[k]
     if ch.isalnum():
@@ -69,7 +93,30 @@ def mention_tokens(parse: Parse, head: Token) -> list[Token]:
                 continue  # an apposition describes; only a name in apposition names
             keep.add(child.i)
             stack.append(child)
-    return _contiguous(parse, head, keep)
+    return _whole_name(parse, _contiguous(parse, head, keep))
+
+
+def _whole_name(parse: Parse, toks: list[Token]) -> list[Token]:
+    """A name the parser split goes on after the mention: capitalised proper nouns ("Midi"
+    + "Libre") or a named entity's words ("l'ONG" + "Médecins du Monde")."""
+    if not toks:
+        return toks
+    last = toks[-1]
+    sent_end = parse.sentences[last.sent].last
+    k = last.i + 1
+    while k < sent_end:
+        tok = parse.tokens[k]
+        capital = tok.text[:1].isupper()
+        if capital and (tok.upos == "PROPN" or tok.ent):
+            k += 1
+        elif tok.ent and not capital and k > last.i + 1 and k + 1 < sent_end:
+            nxt = parse.tokens[k + 1]  # "du" inside "Médecins du Monde"
+            if not (nxt.ent == tok.ent and nxt.text[:1].isupper()):
+                break
+            k += 1
+        else:
+            break
+    return toks + [parse.tokens[j] for j in range(last.i + 1, k)]
 
 
 def _glued(parse: Parse, tok: Token) -> bool:

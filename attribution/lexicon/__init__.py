@@ -49,7 +49,10 @@ class Lexicon(BaseModel):
     view_holder_nouns: frozenset[str] = frozenset()
     collective_nouns: frozenset[str] = frozenset()
     content_nouns: frozenset[str] = frozenset()
+    voice_nouns: frozenset[str] = frozenset()  # "les dires de X": X's kind
+    spokesperson_nouns: frozenset[str] = frozenset()  # "le porte-parole de X": X's kind
     speaker_nouns: frozenset[str] = frozenset()  # from <lang>_speakers.txt, a trained list
+    calibration: dict[str, tuple[int, int]] = {}  # <lang>_confidence.yaml: seen, right
     view_holder_pronouns: frozenset[str] = frozenset()
     not_view_holder: frozenset[str] = frozenset()
     hearsay_patterns: tuple[Phrase, ...] = ()
@@ -75,6 +78,8 @@ class Lexicon(BaseModel):
     place_prepositions: frozenset[str] = frozenset()
     phrase_particles: frozenset[str] = frozenset()
     euphonic_words: frozenset[str] = frozenset()
+    abbreviations: frozenset[str] = frozenset()  # end with a full stop, end no sentence
+    titles: frozenset[str] = frozenset()  # "M.", "Mme", "Me": part of the name after them
     partitive_articles: frozenset[str] = frozenset()  # "des" that is an article, not "de les"
     impersonal_subjects: frozenset[str] = frozenset()
     non_source_pronouns: frozenset[str] = frozenset()
@@ -158,6 +163,10 @@ def load_lexicon(lang: str) -> Lexicon:
     if speakers.is_file():
         lines = speakers.read_text(encoding="utf-8").splitlines()
         data["speaker_nouns"] = frozenset(w for w in lines if w and not w.startswith("#"))
+    calibration = resources.files(__name__).joinpath(f"{lang}_confidence.yaml")
+    if calibration.is_file():
+        table = yaml.safe_load(calibration.read_text(encoding="utf-8")) or {}
+        data["calibration"] = {key: (row["seen"], row["right"]) for key, row in table.items()}
     try:
         return Lexicon.model_validate(data)
     except (yaml.YAMLError, ValidationError) as err:  # a packaging bug, not a user error

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from attribution.errors import ModelNotInstalled
+from attribution.lexicon import load_lexicon
 from attribution.model import Parse
 from attribution.nlp.base import (
     Blocks,
@@ -36,10 +37,11 @@ _ENDS = {".", "!", "?", "…"}
 _CLOSERS = {"»", "”", '"', ")", "]", "’"}
 
 
-def mark_sentence_starts(doc: Any) -> Any:
+def mark_sentence_starts(doc: Any, abbreviations: frozenset[str] = frozenset()) -> Any:
     """Sentence boundaries the parser must respect: within a line, a sentence only starts
     after a full stop, question or exclamation mark (and the quotation mark closing it),
-    and a capitalised word there always starts one."""
+    not after a title or an initial ("M. Martin", "J. Dupont"), and a capitalised word
+    there always starts one."""
     prev: list[Any] = []  # the last two non-space tokens
     for tok in doc:
         if tok.is_space:
@@ -48,6 +50,9 @@ def mark_sentence_starts(doc: Any) -> Any:
             ended = prev[-1].text in _ENDS or (
                 prev[-1].text in _CLOSERS and len(prev) > 1 and prev[-2].text in _ENDS
             )
+            if ended and prev[-1].text == "." and len(prev) > 1:
+                word = prev[-2].text
+                ended = not ((len(word) == 1 and word.isupper()) or word in abbreviations)
             if not ended or tok.text in _CLOSERS:
                 tok.is_sent_start = False
             elif tok.text[:1].isupper() or tok.text in ("«", "“", "-", "—", "–"):
@@ -60,7 +65,12 @@ def _register_component() -> None:
     from spacy.language import Language
 
     if not Language.has_factory(SENTENCE_HINTS):
-        Language.component(SENTENCE_HINTS, func=mark_sentence_starts)
+
+        def make(nlp: Any, name: str, abbreviations: list[str]) -> Any:
+            words = frozenset(abbreviations)
+            return lambda doc: mark_sentence_starts(doc, words)
+
+        Language.factory(SENTENCE_HINTS, default_config={"abbreviations": []}, func=make)
 
 
 class SpacyBackend:
@@ -88,7 +98,8 @@ class SpacyBackend:
             _register_component()
             nlp = spacy.load(self.model, disable=["textcat"])
             if "parser" in nlp.pipe_names:
-                nlp.add_pipe(SENTENCE_HINTS, before="parser")
+                words = sorted(load_lexicon(self.lang).abbreviations) if self.lang in MODELS else []
+                nlp.add_pipe(SENTENCE_HINTS, before="parser", config={"abbreviations": words})
             self._nlp = nlp
         return self._nlp
 
