@@ -257,8 +257,11 @@ def derive_state(entries: Iterable[ReviewEntry]) -> ReviewState:
 
 
 def _repeats(state: ReviewState, e: ReviewEntry) -> bool:
-    """A decision the state already holds (a second `c` on a confirmed attribution): it
-    changes nothing, not even who decided and when."""
+    """A decision the state already holds from the same reviewer (a second `c` on an
+    attribution they confirmed): it changes nothing, not even when. Another reviewer's
+    identical decision is theirs, and the state says who decided last."""
+    if e.reviewer != state.reviewer:
+        return False
     if e.action in _STATUS_OF:
         return state.status == _STATUS_OF[e.action]
     if e.action == "reassign_source":

@@ -42,6 +42,7 @@ SENTENCE_RULES: tuple[Rule, ...] = (
 def extract(parse: Parse, lex: Lexicon, article: str = "") -> list[Attribution]:
     quotes = find_quotes(parse.text, lex.quote_pairs)
     inside = _tokens_inside(parse, quotes)
+    inside -= {t.i for k in inside for t in rules.incise(parse, lex, parse.tokens[k])}
     findings: list[Finding] = []
     for sent in parse.sentences:
         found = [f for rule in SENTENCE_RULES for f in rule(parse, sent, lex)]
@@ -156,6 +157,12 @@ def _claim_span(parse: Parse, f: Finding, quotes: list[Quote]) -> tuple[Span | N
         return None, False
     span = balanced(parse.text, span)
     for q in quotes:
+        if q.inner.start < f.cue[0].start < q.inner.end:  # "« A, dit-il, B »": A is said
+            end = parse.text.rfind(",", q.inner.start, f.cue[0].start)
+            words = parse.text[q.inner.start : end].rstrip()
+            if "direct_quote" not in f.constructions:
+                f.constructions.append("direct_quote")
+            return Span(q.inner.start, q.inner.start + len(words), words), True
         if min(span.end, q.inner.end) <= max(span.start, q.inner.start):
             continue
         outside = parse.text[span.start : q.start] + parse.text[q.end : span.end]

@@ -322,6 +322,20 @@ def view(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
 # --- speech verbs -------------------------------------------------------------------
 
 
+def incise(parse: Parse, lex: Lexicon, verb: Token) -> list[Token]:
+    """ "« Nous partirons, dit-il, dès l'aube »": a speech tag with a clitic subject set
+    inside a quotation after a comma; its words, or [] when the verb is not one."""
+    if speech_lemma(verb, lex) is None:
+        return []
+    aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
+    first = aux[0] if aux else verb
+    clitic = clitic_subject(parse, lex, first, verb)
+    before = parse.tokens[first.i - 1] if first.i > 0 else None
+    if clitic is None or before is None or before.text != ",":
+        return []
+    return list(parse.tokens[first.i : max(verb.i, clitic.i) + 1])
+
+
 def speech_verbs(
     parse: Parse, sent: Sentence, lex: Lexicon, inside_quote: set[int]
 ) -> Iterator[Finding]:
@@ -392,6 +406,9 @@ def _verb_finding(
     tagged = (
         [] if _reports_a_clause(parse, lex, verb) else _inverted_claim(parse, lex, verb, None, cue)
     )
+    passive = _passive(parse, sent, lex, verb, lemma, cue)
+    if passive is not None:
+        return passive
     nominal_use = verb.deprel in ("amod", "acl", "nmod", "obl", "nsubj", "obj", "det", "case")
     reports = verb.rel == "acl" and (children(parse, verb, "ccomp") or _que_after(parse, lex, verb))
     if nominal_use and not reports and not (tagged and verb.feat("VerbForm") != "Part"):
@@ -465,6 +482,38 @@ def _verb_finding(
         confidence,
         via=via,
         constructions=constructions,
+    )
+
+
+def _passive(
+    parse: Parse, sent: Sentence, lex: Lexicon, verb: Token, lemma: str, cue: list[Token]
+) -> Finding | None:
+    """ "L'information a été confirmée par un élu", "des accusations réfutées par l'Insee":
+    the agent said it; what was said is the subject, or the noun the participle describes."""
+    if lemma not in lex.object_claim_verbs or verb.feat("VerbForm") != "Part":
+        return None
+    agents = [c for c in parse.children(verb.i) if c.deprel == "obl:agent"]
+    if not agents or not can_speak(parse, lex, agents[0]):
+        return None
+    said = next((c for c in parse.children(verb.i) if c.deprel == "nsubj:pass"), None)
+    if said is None and verb.rel == "acl":
+        said = parse.head(verb)
+    if said is None or said.upos not in ("NOUN", "PROPN") or said.i > verb.i:
+        return None
+    around = {t.i for t in parse.subtree(verb)} - {t.i for t in parse.subtree(said)}
+    claim = trim([t for t in mention_tokens(parse, said) if t.i not in around])
+    if not claim:
+        return None
+    return Finding(
+        sent.index,
+        cue,
+        CueType.VERB,
+        lemma,
+        claim,
+        agents[0],
+        "verb_passive",
+        0.7,
+        constructions=["verb_passive"],
     )
 
 
@@ -618,8 +667,12 @@ def _infinitive(parse: Parse, verb: Token) -> bool:
     return any(c.rel == "aux" and c.feat("VerbForm") == "Inf" for c in parse.children(verb.i))
 
 
+_COLON_REACH = 8  # "a déclaré lundi : « … »": the mark comes right after the verb
+
+
 def _colon_between(parse: Parse, a: Token, b: Token) -> bool:
-    return any(parse.tokens[k].text in (":", "«", "“", '"') for k in range(a.i + 1, b.i))
+    end = min(b.i, a.i + 1 + _COLON_REACH)
+    return any(parse.tokens[k].text in (":", "«", "“", '"') for k in range(a.i + 1, end))
 
 
 _QUE_WINDOW = 12

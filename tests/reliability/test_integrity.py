@@ -414,16 +414,19 @@ def test_a_repeated_identical_decision_changes_nothing(tmp_path: Path) -> None:
     store, ids = _three_claims(tmp_path / "a.db")
     store.review(ids[0], "confirm", "alice")
     first = store.review_state(ids[0])
-    for _ in range(6):
-        store.review(ids[0], "confirm", "bob")
+    for _ in range(6):  # the same reviewer pressing `c` again after a restart
+        store.review(ids[0], "confirm", "alice")
+    assert store.review_state(ids[0]).reviewed_at == first.reviewed_at
     store.review(ids[0], "link_outlet", "alice", "reuters")
-    store.review(ids[0], "link_outlet", "bob", "reuters")
+    store.review(ids[0], "link_outlet", "alice", "reuters")
     state = store.review_state(ids[0])
     assert (state.status, state.outlet, state.reviewer) == ("confirmed", "reuters", "alice")
     assert first.reviewed_at is not None
+    store.review(ids[0], "confirm", "bob")  # another reviewer's decision is theirs
+    assert store.review_state(ids[0]).reviewer == "bob"
     store.review(ids[0], "reject", "bob")
     store.review(ids[0], "confirm", "bob")  # a change again, so it counts
-    assert store.review_state(ids[0]).reviewer == "bob"
+    assert store.review_state(ids[0]).status == "confirmed"
     store.close()
 
 
