@@ -45,6 +45,13 @@ class BackendName(StrEnum):
     stanza = "stanza"
 
 
+DEFAULT_DB = "attribution.db"
+DB_HELP = (
+    "The store: an SQLite file, or a PostgreSQL database as postgresql://user@host/dbname "
+    "(default: $ATTRIBUTION_DB, else attribution.db)."
+)
+DbOption = Annotated[str, typer.Option("--db", envvar="ATTRIBUTION_DB", help=DB_HELP)]
+
 RegistryOption = Annotated[
     list[Path] | None,
     typer.Option("--registry", help="Extra registry file merged over the default (repeatable)."),
@@ -85,9 +92,7 @@ def annotate(
     publisher: Annotated[
         str | None, typer.Option(help="Registry id of the publisher, when the file does not say.")
     ] = None,
-    db: Annotated[Path, typer.Option(help="Store the annotations in this SQLite file.")] = Path(
-        "attribution.db"
-    ),
+    db: DbOption = DEFAULT_DB,
     store: Annotated[
         bool, typer.Option("--store/--no-store", help="Store in --db (default), or only print.")
     ] = True,
@@ -207,10 +212,11 @@ def annotate(
                         try:
                             result = database.save(item)
                         except StoreError as err:  # a full disk: say what was stored
-                            reason = str(err).removeprefix(f"{db}: ")
+                            where = database.location
+                            reason = str(err).removeprefix(f"{where}: ")
                             reason = reason.removesuffix("; nothing was written")
                             stopped.append(
-                                f"{db}: {reason}: article {item.article.id} and the ones "
+                                f"{where}: {reason}: article {item.article.id} and the ones "
                                 "after it were not stored; those before it are kept"
                             )
                             return
@@ -248,7 +254,7 @@ def annotate(
         count = len(list(shard_files([shards])))
         _note(f"{shards}: {count} shards; load them with: attribution import {shards}")
     if database is not None:
-        _report_saved(db, saved, vanished)
+        _report_saved(database.location, saved, vanished)
     for line in stopped:
         _err(line)
     if failures or stopped:
@@ -272,7 +278,7 @@ def _input_files(paths: list[Path]) -> tuple[list[Path], int]:
     return files, empty
 
 
-def _report_saved(db: Path, saved: Counter[str], vanished: list[str]) -> None:
+def _report_saved(db: str, saved: Counter[str], vanished: list[str]) -> None:
     summary = ", ".join(f"{n} {status}" for status, n in sorted(saved.items())) or "nothing"
     _note(f"{db}: {summary}")
     for line in vanished:
@@ -318,20 +324,30 @@ def _progress(count: Callable[[], int], quiet: bool) -> Iterator[Callable[[], No
 
 @app.command("import")
 def import_shards(
-    paths: Annotated[list[Path], typer.Argument(help="Shard files or directories of shards.")],
-    db: Annotated[Path, typer.Option(help="The SQLite store to load them into.")] = Path(
-        "attribution.db"
-    ),
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="Shard files or directories of shards; or one store (an SQLite file or a "
+            "postgresql:// URL) to copy whole into --db."
+        ),
+    ],
+    db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Load the shards that 'annotate --engine dask --shards DIR' wrote into a store."""
+    """Load the shards that 'annotate --engine dask --shards DIR' wrote into a store, or copy
+    a whole workspace (articles, attributions, the full review log, roles) into an empty one."""
     from attribution.shards import read_located
     from attribution.store import StoreError
 
+    if any(_is_store(s) for s in sources):
+        if len(sources) != 1:
+            raise AttributionError("copy one store at a time, and no shards with it")
+        _copy_store(sources[0], db)
+        return
     failures = 0
     saved: Counter[str] = Counter()
     vanished: list[str] = []
     with _open_store(db) as database:
-        for path, line, record in read_located(paths):
+        for path, line, record in read_located([Path(s) for s in sources]):
             if isinstance(record, AttributionError):
                 failures += 1
                 _err(str(record))
@@ -344,9 +360,34 @@ def import_shards(
                 continue
             saved[result.status] += 1
             vanished.extend(f"{result.article}: {v}" for v in result.vanished)
-    _report_saved(db, saved, vanished)
+        location = database.location
+    _report_saved(location, saved, vanished)
     if failures:
         raise typer.Exit(1)
+
+
+def _is_store(source: str) -> bool:
+    """A database URL, or an SQLite file (shards are JSON Lines)."""
+    if "://" in source:
+        return True
+    try:
+        with open(source, "rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def _copy_store(source: str, db: str) -> None:
+    from attribution.store import redact
+
+    if _as_target(source) == _as_target(db):
+        raise AttributionError(f"{redact(db)}: a store cannot be copied into itself")
+    with _open_store(source, create=False) as origin, _open_store(db) as target:
+        counts = target.copy_from(origin)
+        _note(
+            f"{target.location}: copied from {origin.location}: {counts['articles']} articles, "
+            f"{counts['attributions']} attributions, {counts['review_log']} review log entries"
+        )
 
 
 @app.command()
@@ -561,7 +602,7 @@ def export(
     sources: Annotated[
         Path | None, typer.Option(help="Write one row per (article, source) (.csv).")
     ] = None,
-    db: Annotated[Path, typer.Option(help="The SQLite store.")] = Path("attribution.db"),
+    db: DbOption = DEFAULT_DB,
     status: Annotated[
         str | None, typer.Option(help="confirmed, pending, rejected or flagged.")
     ] = None,
@@ -583,13 +624,7 @@ def export(
         raise AttributionError(f"--status must be one of {', '.join(STATUSES)}")
     if claims is None and sources is None:
         raise AttributionError("say what to export: --claims FILE and/or --sources FILE")
-    if since is not None:
-        try:
-            dt.datetime.fromisoformat(since)
-        except ValueError:
-            raise AttributionError(
-                f"--since must be an ISO date (2024-03-28) or date and time, not {since!r}"
-            ) from None
+    _check_since(since)
     with _open_store(db, create=False) as database:
         frame = claims_frame(
             database,
@@ -615,7 +650,7 @@ class AuditFormat(StrEnum):
 
 @app.command()
 def audit(
-    db: Annotated[Path, typer.Option(help="The SQLite store.")] = Path("attribution.db"),
+    db: DbOption = DEFAULT_DB,
     article: Annotated[
         str | None, typer.Option(help="Only this article (and the corpus row).")
     ] = None,
@@ -639,7 +674,7 @@ def audit(
         frame = claims_frame(database, reg, article=article)
         articles = database.articles(article)
     if article is not None and not articles:
-        raise AttributionError(f"{db}: no article {article!r}")
+        raise AttributionError(f"{database.location}: no article {article!r}")
     rows = run_audit(frame, articles, reg)
     if format is AuditFormat.json:
         typer.echo(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=2))
@@ -677,15 +712,133 @@ def _image_format(path: Path) -> str:
     return path.suffix.lstrip(".").lower() or "png"
 
 
-def _open_store(path: Path, create: bool = True) -> Any:
+def _open_store(target: str | Path, create: bool = True) -> Any:
+    """An SQLite file or, for a postgresql:// URL, a PostgreSQL database."""
     from attribution.store import Store
 
-    return Store(path, create=create)
+    return Store(target if isinstance(target, Path) else _as_target(target), create=create)
+
+
+def _as_target(db: str) -> str | Path:
+    from attribution.store import is_database_url
+
+    return db if is_database_url(db) or "://" in db else Path(db)
+
+
+def _check_since(since: str | None) -> None:
+    if since is not None:
+        try:
+            dt.datetime.fromisoformat(since)
+        except ValueError:
+            raise AttributionError(
+                f"--since must be an ISO date (2024-03-28) or date and time, not {since!r}"
+            ) from None
+
+
+@app.command("agreement")
+def agreement_report(
+    db: DbOption = DEFAULT_DB,
+    since: Annotated[str | None, typer.Option(help="Only verdicts given since (ISO date).")] = None,
+    format: Annotated[AuditFormat, typer.Option("--format", "-f")] = AuditFormat.table,
+    disputed: Annotated[
+        bool, typer.Option("--disputed", help="With --format csv: the disputed attributions.")
+    ] = False,
+) -> None:
+    """Agreement between reviewers (raw, Cohen's kappa or Krippendorff's alpha), overall,
+    per source kind and per reviewer pair, and the attributions they dispute."""
+    import json
+
+    from attribution import agreement as ag
+
+    _check_since(since)
+    with _open_store(db, create=False) as database:
+        items = ag.collect(database, since)
+    rows, disputes = ag.agreement(items), ag.disputed(items)
+    if format is AuditFormat.json:
+        report = {"agreement": ag.as_dicts(rows), "disputed": disputes}
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    elif format is AuditFormat.csv:
+        from attribution.output import write_csv
+
+        flat = disputes if disputed else ag.as_dicts(rows)
+        fields = ag.DISPUTED_FIELDS if disputed else ag.AGREEMENT_FIELDS
+        write_csv(flat, sys.stdout, fields)
+    else:
+        ag.print_report(rows, disputes)
+
+
+team_app = typer.Typer(
+    help="The review team of a store: roles and the second-review policy.",
+    no_args_is_help=True,
+)
+app.add_typer(team_app, name="team")
+
+
+class RoleName(StrEnum):
+    reviewer = "reviewer"
+    adjudicator = "adjudicator"
+
+
+@team_app.command("role")
+def team_role(
+    name: Annotated[str, typer.Argument(help="The reviewer's name, as in the review log.")],
+    role: Annotated[RoleName, typer.Argument(help="reviewer, or adjudicator (settles disputes).")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Give a reviewer a role."""
+    with _open_store(db) as database:
+        database.set_role(name, role.value)
+        _note(f"{database.location}: {name} is {role.value}")
+
+
+@team_app.command("policy")
+def team_policy(
+    second_review: Annotated[
+        bool | None,
+        typer.Option(
+            "--second-review/--single-review",
+            help="Flagged and low-confidence claims need a second, independent review.",
+        ),
+    ] = None,
+    confidence_below: Annotated[
+        float | None,
+        typer.Option(help="Low confidence: below this (0-1).", min=0.0, max=1.0),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Show the review policy, or change it."""
+    from dataclasses import replace
+
+    with _open_store(db) as database:
+        policy = database.policy()
+        if second_review is not None or confidence_below is not None:
+            policy = replace(
+                policy,
+                second_review=policy.second_review if second_review is None else second_review,
+                confidence_below=policy.confidence_below
+                if confidence_below is None
+                else confidence_below,
+            )
+            database.set_policy(policy)
+        typer.echo(
+            f"second review: {'on' if policy.second_review else 'off'} (flagged claims, and "
+            f"claims of confidence below {policy.confidence_below:g})"
+        )
+
+
+@team_app.command("show")
+def team_show(db: DbOption = DEFAULT_DB) -> None:
+    """Who has reviewed, how many decisions each, and their roles."""
+    with _open_store(db, create=False) as database:
+        roles = database.roles()
+        counts = Counter(e.reviewer for e in database.review_log() if e.action != "undo")
+    for name in sorted(set(roles) | set(counts)):
+        typer.echo(printable(f"{name}\t{roles.get(name, 'reviewer')}\t{counts[name]} decisions"))
 
 
 @app.command()
 def review(
-    db: Annotated[Path, typer.Argument(help="The SQLite store.")] = Path("attribution.db"),
+    db: Annotated[str, typer.Argument(envvar="ATTRIBUTION_DB", help=DB_HELP)] = DEFAULT_DB,
     paths: Annotated[
         list[Path] | None, typer.Argument(help="Articles to annotate into the store first.")
     ] = None,
@@ -707,7 +860,8 @@ def review(
     name = reviewer or os.environ.get("ATTRIBUTION_REVIEWER") or getpass.getuser()
     from attribution.store import StoreError
 
-    if not db.exists() and not paths and not new:
+    target = _as_target(db)
+    if isinstance(target, Path) and not target.exists() and not paths and not new:
         raise AttributionError(
             f"{db}: no such database (give articles to annotate into it, or --new to "
             "create it empty)"

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import pytest
 
@@ -28,3 +33,70 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "model" in item.keywords and not has_model:
             item.add_marker(skip)
+
+
+# --- the store's two backends ---------------------------------------------------------
+# The store tests run on SQLite and on PostgreSQL. `.ci/run` starts a throw-away server and
+# sets ATTRIBUTION_TEST_PG to its URL (and ATTRIBUTION_TEST_PG_REQUIRED, so that a missing
+# server fails there instead of skipping); elsewhere the PostgreSQL cases skip without it.
+# Each PostgreSQL case gets a schema of its own in that database, dropped afterwards.
+
+PG_URL = os.environ.get("ATTRIBUTION_TEST_PG", "")
+PG_REQUIRED = os.environ.get("ATTRIBUTION_TEST_PG_REQUIRED") == "1"
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pg_url(schema: str, **settings: str) -> str:
+    """The test server's URL with `schema` first on the search path (and other settings)."""
+    parts = urlsplit(PG_URL)
+    options = " ".join(f"-c {k}={v}" for k, v in {"search_path": schema, **settings}.items())
+    query = urlencode([*parse_qsl(parts.query), ("options", options)], quote_via=quote)
+    return urlunsplit(parts._replace(query=query))
+
+
+def require_pg() -> None:
+    if not PG_URL:
+        if PG_REQUIRED:
+            pytest.fail("ATTRIBUTION_TEST_PG_REQUIRED is set but ATTRIBUTION_TEST_PG is not")
+        pytest.skip("no PostgreSQL server: set ATTRIBUTION_TEST_PG (bash .ci/run does)")
+
+
+@contextmanager
+def pg_schema() -> Iterator[str]:
+    """A fresh, empty schema in the test database; its name."""
+    import psycopg
+
+    require_pg()
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {name}")
+    try:
+        yield name
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+@contextmanager
+def new_target(backend: str, directory: Path, name: str = "a") -> Iterator[str]:
+    """Where a new, empty store of this backend can be opened: a path or a URL."""
+    if backend == "sqlite":
+        yield str(directory / f"{name}.db")
+        return
+    with pg_schema() as schema:
+        yield pg_url(schema)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    if name == "postgresql":
+        require_pg()
+    return name
+
+
+@pytest.fixture
+def target(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A new, empty store on each backend."""
+    with new_target(backend, tmp_path) as where:
+        yield where

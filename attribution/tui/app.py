@@ -126,7 +126,19 @@ class ReviewApp(App[None]):
     # --- decisions --------------------------------------------------------------------
 
     def decide(self, attribution_id: str, action: str, value: str | None = None) -> None:
-        seq = self.store.review(attribution_id, action, self.reviewer, value)  # type: ignore[arg-type]
+        """Log a decision; an adjudicator's verdict on a disputed attribution settles it."""
+        adjudicate = (
+            action in ("confirm", "reject", "flag")
+            and self.store.roles().get(self.reviewer) == "adjudicator"
+            and self.store.review_state(attribution_id).needs_adjudication
+        )
+        seq = self.store.review(
+            attribution_id,
+            action,  # type: ignore[arg-type]
+            self.reviewer,
+            value,
+            adjudicate=adjudicate,
+        )
         self.undo_stack.append((seq, attribution_id))
         self.redo_stack.clear()
 
@@ -162,7 +174,7 @@ class ReviewApp(App[None]):
         files = list(iter_input_files(paths))
         total = count_articles(files)
         self.call_from_thread(self.show_annotating, 0, total)
-        with Store(self.store.path) as store:  # a connection of this thread's own
+        with Store(self.store.target) as store:  # a connection of this thread's own
             job = Job(
                 self.registry,
                 self.backend,
@@ -203,7 +215,7 @@ class ReviewApp(App[None]):
 
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         path = Path(f"attribution-export-{stamp}.csv")
-        with Store(self.store.path) as store:
+        with Store(self.store.target) as store:
             frames = [claims_frame(store, self.registry, article=a) for a in articles]
         import pandas as pd
 

@@ -21,7 +21,20 @@ COLUMNS = ("title", "date", "publisher", "claims", "reviewed")
 WIDTHS = {"date": 16, "publisher": 16, "claims": 6, "reviewed": 8}
 FIRST_ROWS = 100
 CHUNK_ROWS = 500
-STATUS_FILTERS = ("all", "to review", "done")
+# the team's filters, and the Queue count each reads (store.queues)
+TEAM_FILTERS = {
+    "needs my review": "needs_me",
+    "disputed": "disputed",
+    "needs adjudication": "needs_adjudication",
+}
+STATUS_FILTERS = (
+    "all",
+    "to review",
+    "done",
+    "needs my review",
+    "disputed",
+    "needs adjudication",
+)
 
 
 class ArticlesScreen(Screen[None]):
@@ -71,10 +84,11 @@ class ArticlesScreen(Screen[None]):
     def reload(self) -> None:
         """Articles and progress from the store, then the filtered view."""
         progress = self.review.store.progress()
+        queues = self.review.store.queues(self.review.reviewer)
         self.rows = []
         for a in self.review.store.articles():
             done, total = progress.get(a["id"], (0, 0))
-            self.rows.append({**a, "done": done, "total": total})
+            self.rows.append({**a, "done": done, "total": total, "queue": queues.get(a["id"])})
         self.refill()
 
     def refill(self) -> None:
@@ -135,6 +149,8 @@ class ArticlesScreen(Screen[None]):
             return False
         if self.status_filter == "to review" and r["done"] >= r["total"]:
             return False
+        if self.status_filter in TEAM_FILTERS:
+            return bool(r["queue"] and getattr(r["queue"], TEAM_FILTERS[self.status_filter]))
         return not (self.status_filter == "done" and r["done"] < r["total"])
 
     def select(self, article_id: str) -> None:
@@ -179,7 +195,8 @@ class ArticlesScreen(Screen[None]):
         self.app.push_screen(Choice("Publisher", ["(all)", *publishers]), done)
 
     def action_filter_status(self) -> None:
-        self.status_filter = STATUS_FILTERS[(STATUS_FILTERS.index(self.status_filter) + 1) % 3]
+        next_filter = (STATUS_FILTERS.index(self.status_filter) + 1) % len(STATUS_FILTERS)
+        self.status_filter = STATUS_FILTERS[next_filter]
         self.refill()
 
     def action_sort(self) -> None:

@@ -1,9 +1,9 @@
-"""Two reviewers on one store at once: every decision lands; the last one wins."""
+"""Two reviewers on one store at once, on both backends: every decision lands; the last
+one wins."""
 
 from __future__ import annotations
 
 import multiprocessing
-from pathlib import Path
 
 from attribution.store import Store
 from tests.test_store import annotated
@@ -18,8 +18,8 @@ def _review(path: str, name: str, action: str) -> None:
             store.review(ids[k % len(ids)], action, name)  # type: ignore[arg-type]
 
 
-def test_two_reviewers_deciding_on_the_same_attributions(tmp_path: Path) -> None:
-    path = str(tmp_path / "a.db")
+def test_two_reviewers_deciding_on_the_same_attributions(target: str) -> None:
+    path = target
     with Store(path) as store:
         store.save(annotated("verb_que", "a1"))
         store.save(annotated("dapres", "a2"))

@@ -22,6 +22,8 @@ SAMPLES = Path(__file__).parent.parent.parent / "samples" / "fr"
 def _counts(path: Path) -> tuple[int, int, int]:
     db = sqlite3.connect(path)
     try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone():
+            return 0, 0, 0  # the run made the file and has not yet made its tables
         articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
         attributions = db.execute("SELECT COUNT(*) FROM attributions").fetchone()[0]
         # an article stored without its attributions would be half-written

@@ -13,7 +13,7 @@ import pytest
 from attribution.errors import AttributionError, InputError
 from attribution.ingest import TRUNCATED_UTF8, read_articles
 from attribution.model import Article
-from attribution.store import Store
+from attribution.store import SQLiteStore, Store
 from attribution.tui.app import ReviewApp
 from tests.reliability.test_integrity import run_cli
 from tests.test_store import annotated
@@ -124,16 +124,16 @@ def test_the_review_app_says_at_start_that_the_store_is_read_only(
     db = tmp_path / "a.db"
     with Store(db) as store:
         store.save(annotated())
-    real_init = Store.__init__
+    real_init = SQLiteStore.__init__
 
-    def read_only(self: Store, *args: Any, **kwargs: Any) -> None:
+    def read_only(self: SQLiteStore, *args: Any, **kwargs: Any) -> None:
         real_init(self, *args, **kwargs)
         self.db.execute("PRAGMA query_only = ON")  # root ignores file modes: this is read-only
 
     def never(self: ReviewApp) -> None:
         raise AssertionError("the app started on a store it cannot write")
 
-    monkeypatch.setattr(Store, "__init__", read_only)
+    monkeypatch.setattr(SQLiteStore, "__init__", read_only)
     monkeypatch.setattr(ReviewApp, "run", never)
     code, err = run_cli(monkeypatch, capsys, "review", str(db))
     assert code == 1
