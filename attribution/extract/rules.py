@@ -440,21 +440,12 @@ def _verb_finding(
         claim, construction, confidence = _verb_claim(parse, lex, verb, lemma, source)
     if not claim:
         return None
-    if source is not None and lower(source).lstrip("-") in lex.impersonal_subjects:
-        origin = origin_after(parse, lex, verb)
-        if origin is not None:  # "…, a-t-on appris auprès des pompiers"
-            return Finding(
-                sent.index,
-                [*cue, source] if source.i < verb.i else cue,
-                CueType.VERB,
-                lemma,
-                claim,
-                origin,
-                construction,
-                confidence,
-                via=via,
-                constructions=[construction],
-            )
+    impersonal = source is not None and lower(source).lstrip("-") in lex.impersonal_subjects
+    origin = origin_after(parse, lex, verb) if impersonal else None
+    if source is not None and origin is not None:  # "…, a-t-on appris auprès des pompiers"
+        cue = [*cue, source] if source.i < verb.i else cue
+        source = origin
+    elif source is not None and impersonal:
         return Finding(
             sent.index,
             [*cue, source] if source.i < verb.i else cue,
