@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from attribution.extract.capability import can_speak
 from attribution.extract.rules import Finding, lower
 from attribution.extract.spans import (
     description_tokens,
@@ -251,14 +252,10 @@ def _is_bare_definite(parse: Parse, lex: Lexicon, head: Token) -> bool:
 
 
 def _can_speak(lex: Lexicon, parse: Parse, tok: Token) -> bool:
-    """Whether a noun phrase can be the author of words: a name, a person, an institution."""
-    if tok.upos == "PROPN" or tok.ent in ("PER", "ORG"):
-        return True
-    lemma = tok.lemma.lower()
-    if lemma in lex.view_holder_nouns:
-        return True
-    kind = lex.kind_of_word(lemma) or lex.kind_of_word(lower(tok))
-    return kind not in (None, "document", "social_media")
+    """Whether a noun phrase can be the antecedent of a speaker: one that can speak
+    (`capability.can_speak`), and not a document or a post."""
+    kind = lex.kind_of_word(tok.lemma.lower()) or lex.kind_of_word(lower(tok))
+    return kind not in ("document", "social_media") and can_speak(parse, lex, tok)
 
 
 def _names_same_source(parse: Parse, lex: Lexicon, head: Token) -> bool:
