@@ -99,6 +99,9 @@ MIGRATIONS: tuple[str, ...] = (
         value {TEXT} NOT NULL
     );
     """,
+    """
+    ALTER TABLE attributions ADD COLUMN outlet_match TEXT;
+    """,
 )
 # Which schema version the database holds, and that it is ours (SQLite's user_version and
 # application_id).
