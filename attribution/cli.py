@@ -503,6 +503,23 @@ def registry_find(
         raise typer.Exit(1)
 
 
+def _annotated_articles(
+    paths: list[Path], backend: BackendName, lang: str | None, registry: list[Path] | None
+) -> list[Any]:
+    """The articles annotated without storing them; those that fail are reported."""
+    from attribution.ingest import read_articles
+    from attribution.pipeline import AnnotatedArticle, Annotator
+
+    annotator = Annotator(_registry(registry), backend.value)
+    annotated = []
+    for item in annotator.annotate(read_articles(paths, lang=lang)):
+        if isinstance(item, AnnotatedArticle):
+            annotated.append(item)
+        else:
+            _err(str(item))
+    return annotated
+
+
 @registry_app.command("unknown")
 def registry_unknown(
     paths: Annotated[list[Path], typer.Argument(help="Article files or directories.")],
@@ -515,17 +532,9 @@ def registry_unknown(
     from rich.console import Console
     from rich.table import Table
 
-    from attribution.ingest import read_articles
-    from attribution.pipeline import AnnotatedArticle, Annotator
     from attribution.unknown import unknown_sources
 
-    annotator = Annotator(_registry(registry), backend.value)
-    annotated = []
-    for item in annotator.annotate(read_articles(paths, lang=lang)):
-        if isinstance(item, AnnotatedArticle):
-            annotated.append(item)
-        else:
-            _err(str(item))
+    annotated = _annotated_articles(paths, backend, lang, registry)
     from attribution.terminal import plain
 
     table = Table("count", "articles", "source as cited", "kind", "example article")
@@ -546,17 +555,9 @@ def registry_coverage(
 ) -> None:
     """Over a corpus: the share of outlet-like sources linked, ambiguous and unknown, and
     the unknown names, most cited first, each with a registry stub to complete."""
-    from attribution.ingest import read_articles
-    from attribution.pipeline import AnnotatedArticle, Annotator
     from attribution.unknown import coverage, stub
 
-    annotator = Annotator(_registry(registry), backend.value)
-    annotated = []
-    for item in annotator.annotate(read_articles(paths, lang=lang)):
-        if isinstance(item, AnnotatedArticle):
-            annotated.append(item)
-        else:
-            _err(str(item))
+    annotated = _annotated_articles(paths, backend, lang, registry)
     cov = coverage(annotated)
     typer.echo(f"outlet-like sources: {cov.total}")
     for label, n in (
