@@ -833,7 +833,7 @@ def _outlet_like(lex: Lexicon, tok: Token) -> bool:
     )
 
 
-def _speaker_before(parse: Parse, lex: Lexicon, participle: Token) -> Token | None:
+def _last_speaker_before(parse: Parse, lex: Lexicon, participle: Token) -> Token | None:
     """Who speaks through the last verb of saying before a participle in its sentence."""
     sent = parse.sentences[participle.sent]
     for k in range(participle.i - 1, sent.first - 1, -1):
@@ -883,7 +883,7 @@ def _participial(
             claim = trim(after)
         main = next((t for t in toks if t.head is None), None)
         subjects = [t for t in before if t.rel == "nsubj"]
-        speaker = _speaker_before(parse, lex, verb)
+        speaker = _last_speaker_before(parse, lex, verb)
         if speaker is not None:  # "…, a indiqué cette source, ajoutant que …"
             source = speaker
         elif main is not None and subject_of(parse, lex, main) in subjects:
