@@ -894,13 +894,24 @@ def evaluate(
         bool, typer.Option("--gate/--no-gate", help="Parse only sentences that can hold a cue.")
     ] = True,
     registry: RegistryOption = None,
+    gold_outlets: Annotated[
+        Path | None,
+        typer.Option(
+            help="The registry the gold's outlet ids were chosen from: a link to an outlet "
+            "it lacks counts as none, since the gold could not name it."
+        ),
+    ] = None,
 ) -> None:
     """Precision, recall and F1 of the extractor on a gold file, overall and per construction."""
     import json
+    from dataclasses import replace
 
     from attribution.evaluate import load_gold, score
     from attribution.pipeline import AnnotatedArticle, Annotator
+    from attribution.registry import load_file
     from attribution.report import print_evaluation
+
+    known = {o.id for o in load_file(gold_outlets).outlets} if gold_outlets else None
 
     articles = [g for g in load_gold(gold) if lang is None or g.article.lang == lang]
     annotator = Annotator(_registry(registry), backend.value, gate=gate)
@@ -908,7 +919,16 @@ def evaluate(
     skipped: dict[str, str] = {}
     for item, g in zip(annotator.annotate(g.article for g in articles), articles, strict=True):
         if isinstance(item, AnnotatedArticle):
-            predictions[g.article.id] = item.attributions
+            predictions[g.article.id] = [
+                a
+                if known is None
+                else replace(
+                    a,
+                    outlet=a.outlet if a.outlet in known else None,
+                    via_outlet=a.via_outlet if a.via_outlet in known else None,
+                )
+                for a in item.attributions
+            ]
         else:
             skipped[g.article.lang or "?"] = str(item).split(": ", 1)[-1]
     for code, why in skipped.items():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -134,20 +133,39 @@ class _Linker:
                 return replace(mention, kind=kind), m.outlet, m
             if m.method == "ambiguous":
                 return mention, None, m
-        parts = of_pattern(lang).split(name.text)
-        for before, part in itertools.pairwise(parts):  # "un décompte de l'agence Reuters"
-            if _NOT_OWNER.search(before):  # "des responsables proches du X"
-                continue
-            owner = self.matcher.match(part, self.countries)
-            if owner.outlet is not None:
-                return mention, owner.outlet, owner
+        made_by = mention.kind is SourceKind.DOCUMENT  # "un bilan dressé par l'OMS"
+        for cut in of_pattern(lang, made_by).finditer(name.text):  # "un décompte de l'agence X"
+            if cut.start() == 0 or _NOT_OWNER.search(name.text[: cut.start()]):
+                continue  # "Des témoins …" opens with an article; "des proches du X" are not X's
+            rest = name.text[cut.end() :]  # "un bilan dressé par le ministère de la Santé"
+            whole = self.matcher.match(rest, self.countries)  # all of it is the name
+            if whole.outlet is not None and method_confidence(whole.how) == 1.0:
+                return mention, whole.outlet, whole
+            piece = of_pattern(lang, made_by).split(rest)[0]
+            for owner_name in dict.fromkeys((piece, _capitalized_head(piece))):
+                owner = self.matcher.match(owner_name, self.countries)
+                if owner.outlet is not None:
+                    return mention, owner.outlet, owner
         return mention, None, Match(None, "none")
 
 
+def _capitalized_head(words: str) -> str:
+    """The name before the words that follow it: "AFP" of "AFP à proximité"."""
+    kept: list[str] = []
+    for word in words.split():
+        if kept and not word[:1].isupper():
+            break
+        kept.append(word)
+    return " ".join(kept)
+
+
 @functools.cache
-def of_pattern(lang: str) -> re.Pattern[str]:
-    """Splits "un rapport de l'OMS" before the owner's name, with the language's "of" words."""
-    words = sorted(load_lexicon(lang).genitive_prepositions, key=len, reverse=True)
+def of_pattern(lang: str, made_by: bool = False) -> re.Pattern[str]:
+    """Splits "un rapport de l'OMS" before the owner's name, with the language's "of"
+    words; and "un bilan dressé par l'OMS" with its "by" words, for a document's maker."""
+    lex = load_lexicon(lang)
+    owners = lex.genitive_prepositions | (lex.agent_prepositions if made_by else frozenset())
+    words = sorted(owners, key=len, reverse=True)
     alternatives = "|".join(re.escape(w) + (r"\s*" if w.endswith("'") else r"\s+") for w in words)
     return re.compile(rf"\b(?:{alternatives})(?:(?:la|l')\s*)?", re.IGNORECASE)
 

@@ -705,6 +705,11 @@ def _country_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b"), codes
 
 
+@functools.cache
+def _place_names() -> frozenset[str]:
+    return frozenset(normalize(word) for word in _matching_data()["country_words"])
+
+
 def _capitalized_tails(mention: str) -> list[str]:
     """The name at the end of a description: "la chaîne du Hezbollah Al-Manar" → "Al-Manar"."""
     words = mention.split()
@@ -906,8 +911,8 @@ class Matcher:
         if mention in self.exact:
             return self._decide(self.exact[mention], "exact", 100.0, countries, mention)
         keys = without_descriptors(mention)
-        if not keys:
-            return Match(None, "none")
+        if not keys or normalize(mention) in _place_names():
+            return Match(None, "none")  # "Riyad a annoncé": a place speaks through its rulers
         if not _names_properly(mention) and (
             len(keys[-1].split()) < 2 and not _looks_like_a_name(mention)
         ):

@@ -95,6 +95,42 @@ def test_an_acronym_the_article_introduces_links_later_mentions() -> None:
     assert b.outlet is None
 
 
+HEALTH = Outlet(
+    id="sante-vd",
+    name="Département de la santé du canton de Vaud",
+    aliases=(Alias(text="ministère de la Santé du canton de Vaud", lang="fr"),),
+    type="government",
+    country="CH",
+)
+OWNERS = Registry({o.id: o for o in (NOUR_TV, NOUR_NEWS, FRONT, HEALTH)})
+
+
+def test_a_documents_maker_is_its_owner() -> None:
+    text = "Le bilan dressé par le ministère de la Santé du canton de Vaud fait état de 3 morts."
+    source = "Le bilan dressé par le ministère de la Santé du canton de Vaud"
+    [a], _ = link_article(
+        [attribution(text, source, SourceKind.DOCUMENT)], OWNERS, Article("t", text)
+    )
+    assert (a.outlet, a.outlet_match) == ("sante-vd", "normalized")
+    # "par" names an owner only for a document: people evacuated by a group are not its own
+    led = "Des habitants évacués par le Front vert ont décrit des tirs."
+    [b], _ = link_article(
+        [attribution(led, "Des habitants évacués par le Front vert", SourceKind.WITNESS)],
+        OWNERS,
+        Article("t", led),
+    )
+    assert b.outlet is None
+
+
+def test_an_owner_named_before_other_words() -> None:
+    text = "Un correspondant d'Al-Nour News sur place a vu les blindés."
+    source = "Un correspondant d'Al-Nour News sur place"
+    [a], _ = link_article(
+        [attribution(text, source, SourceKind.ANONYMOUS)], OWNERS, Article("t", text)
+    )
+    assert a.outlet == "nour-news"
+
+
 def rating(provider: str, kind: str, value: str, date: object) -> Rating:
     return Rating.model_validate(
         {

@@ -9,6 +9,7 @@ from attribution.extract.rules import Finding, lower
 from attribution.extract.spans import (
     description_tokens,
     mention_tokens,
+    names_maker,
     span_of,
     whole_words,
     with_acronym,
@@ -60,6 +61,17 @@ def resolve_sources(parse: Parse, lex: Lexicon, findings: list[Finding]) -> list
 
 def describe(parse: Parse, lex: Lexicon, head: Token, kind_hint: str | None = None) -> Mention:
     toks = mention_tokens(parse, head) or [head]
+    maker = next(
+        (
+            c
+            for c in parse.children(head.i)
+            if names_maker(parse, c) and c.lemma.lower() not in lex.relay_verbs
+        ),
+        None,
+    )
+    document = lex.kind_of_word(head.lemma.lower()) == "document"
+    if document and maker is not None and maker.i == toks[-1].i + 1:
+        toks = [*toks, *parse.subtree(maker)]  # "le bilan dressé par le ministère": its maker
     before = parse.tokens[toks[0].i - 1] if toks[0].i > 0 else None
     ahead = parse.tokens[before.i - 1] if before is not None and before.i > 0 else None
     genitive = ahead is not None and ahead.upos in ("NOUN", "ADJ")  # "avis des élus"
@@ -248,7 +260,7 @@ def _is_bare_definite(parse: Parse, lex: Lexicon, head: Token) -> bool:
     dets = [lower(c) for c in parse.children(head.i) if c.rel == "det"]
     if not dets or dets[0] not in lex.definite_determiners:
         return False
-    return not any(c.rel == "nmod" for c in parse.children(head.i))
+    return not any(c.rel == "nmod" or names_maker(parse, c) for c in parse.children(head.i))
 
 
 def _can_speak(lex: Lexicon, parse: Parse, tok: Token) -> bool:
@@ -325,10 +337,22 @@ def _antecedent(
             )
         else:
             cand = _last_before(parse, head, lambda t: t.lemma.lower() == head.lemma.lower(), 8)
-            cand = cand or _last_before(
+            if cand is None and head.lemma.lower() in lex.always_anonymous:
+                recent = [  # "cette source": the last source spoken of, whatever its gender
+                    (m, h)
+                    for g, m, h in history
+                    if f.sentence - g.sentence <= LOOKBACK_SENTENCES
+                    and h.sent < head.sent
+                    and _agrees(head, h, ("Number",))
+                ]
+                if recent:
+                    return recent[-1]
+            cand = cand or _last_before(  # a noun's gender is the word's, not its referent's
                 parse,
                 head,
-                lambda t: t.rel == "nsubj" and _agrees(head, t) and _can_speak(lex, parse, t),
+                lambda t: (
+                    t.rel == "nsubj" and _agrees(head, t, ("Number",)) and _can_speak(lex, parse, t)
+                ),
             )
     elif _is_bare_definite(parse, lex, head):  # "le journal" after "le quotidien An-Nahar"
         kind = mention.kind
@@ -347,12 +371,16 @@ def _antecedent(
         )
         if fuller is not None:
             return describe(parse, lex, fuller), fuller
+        if kind is SourceKind.OFFICIAL and any(c.rel == "amod" for c in parse.children(head.i)):
+            return None  # "l'armée israélienne": a state's body, named by its adjective
         named_kinds = {kind}
         if kind is SourceKind.OUTLET:  # outlets are only known as such after linking
             named_kinds |= {SourceKind.ORGANIZATION, SourceKind.PERSON}
         for m, h in reversed(earlier):
             if m.kind in named_kinds and any(t.upos == "PROPN" for t in mention_tokens(parse, h)):
                 return m, h
+        if kind is SourceKind.DOCUMENT:
+            return None  # "le rapport" is no person or body named before
         cand = _last_before(
             parse,
             head,
@@ -360,6 +388,7 @@ def _antecedent(
                 t.upos == "PROPN"
                 and t.rel not in ("flat", "flat:name")
                 and (t.ent in ("PER", "ORG") or kind is SourceKind.OUTLET)
+                and lower(t) not in lex.editorial_notes
             ),
             5,
         )

@@ -96,6 +96,11 @@ def mention_tokens(parse: Parse, head: Token) -> list[Token]:
     return _whole_name(parse, _contiguous(parse, head, keep))
 
 
+def names_maker(parse: Parse, tok: Token) -> bool:
+    """ "dressé par le ministère": a participle on a noun that names who made the thing."""
+    return tok.rel == "acl" and any(c.deprel == "obl:agent" for c in parse.children(tok.i))
+
+
 def _whole_name(parse: Parse, toks: list[Token]) -> list[Token]:
     """A name the parser split goes on after the mention: capitalised proper nouns ("Midi"
     + "Libre") or a named entity's words ("l'ONG" + "Médecins du Monde")."""

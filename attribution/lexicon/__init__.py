@@ -86,6 +86,7 @@ class Lexicon(BaseModel):
     demonstrative_determiners: frozenset[str] = frozenset()
     definite_determiners: frozenset[str] = frozenset()
     always_anonymous: frozenset[str] = frozenset()
+    editorial_notes: frozenset[str] = frozenset()  # "NDLR": the newsroom's note, no name
     indefinite_quantifiers: frozenset[str] = frozenset()
     present_participle_endings: tuple[str, ...] = ()
     gate_words: frozenset[str] = frozenset()  # irregular forms the cue gate must see
