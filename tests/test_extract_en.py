@@ -68,3 +68,11 @@ def test_an_office_title_makes_an_official_and_confirm_takes_its_object(en: Lexi
     assert first.claim.text == "the agreement would be signed next week"
     assert second.cue.span.text == "confirmed"
     assert second.claim.text == "the arrest of two men near the harbor"
+
+
+def test_a_tag_in_a_clause_of_comparison(en: Lexicon) -> None:
+    [a] = run("as_tag", en)
+    assert a.cue.span.text == "as the mayor said"
+    assert a.source is not None
+    assert a.source.span.text == "the mayor"
+    assert a.claim.text == "The bridge will stay closed"

@@ -69,7 +69,7 @@ def describe(parse: Parse, lex: Lexicon, head: Token, kind_hint: str | None = No
         ),
         None,
     )
-    document = lex.kind_of_word(head.lemma.lower()) == "document"
+    document = "document" in (lex.kind_of_word(head.lemma.lower()), lex.kind_of_word(lower(head)))
     if document and maker is not None and maker.i == toks[-1].i + 1:
         toks = [*toks, *parse.subtree(maker)]  # "le bilan dressé par le ministère": its maker
     before = parse.tokens[toks[0].i - 1] if toks[0].i > 0 else None
@@ -371,8 +371,8 @@ def _antecedent(
         )
         if fuller is not None:
             return describe(parse, lex, fuller), fuller
-        if kind is SourceKind.OFFICIAL and any(c.rel == "amod" for c in parse.children(head.i)):
-            return None  # "l'armée israélienne": a state's body, named by its adjective
+        if kind is SourceKind.OFFICIAL and head.lemma.lower() not in lex.spokesperson_nouns:
+            return None  # "la gendarmerie": a state's body; "le porte-parole" speaks for one
         named_kinds = {kind}
         if kind is SourceKind.OUTLET:  # outlets are only known as such after linking
             named_kinds |= {SourceKind.ORGANIZATION, SourceKind.PERSON}

@@ -409,7 +409,9 @@ def _verb_finding(
     tagged = (
         [] if _reports_a_clause(parse, lex, verb) else _inverted_claim(parse, lex, verb, None, cue)
     )
-    passive = _passive(parse, sent, lex, verb, lemma, cue)
+    passive = _passive(parse, sent, lex, verb, lemma, cue) or _comparison_tag(
+        parse, sent, lex, verb, lemma, cue
+    )
     if passive is not None:
         return passive
     nominal_use = verb.deprel in ("amod", "acl", "nmod", "obl", "nsubj", "obj", "det", "case")
@@ -508,6 +510,57 @@ def _passive(
         "verb_passive",
         0.7,
         constructions=["verb_passive"],
+    )
+
+
+def _comparison_tag(
+    parse: Parse, sent: Sentence, lex: Lexicon, verb: Token, lemma: str, cue: list[Token]
+) -> Finding | None:
+    """ "…, comme l'a indiqué la préfète", "Comme révélé par le journal X, …", "…, as the
+    minister said": a speech tag in a clause of comparison. What was said is the clause it
+    hangs on (or, when the parser hung that clause on the tag, the clause after it); the
+    speaker is the tag's subject or agent, after "comme"."""
+    mark = next(
+        (c for c in parse.children(verb.i) if c.rel == "mark" and lower(c) in lex.comparison_marks),
+        None,
+    )
+    if mark is None:
+        return None
+    said = parse.head(verb) if verb.rel == "advcl" else None
+    if said is None and any(  # "X, comme l'a dit Y, a …": the parser hung the clause on the tag
+        c.i > verb.i and c.feat("VerbForm") in ("Fin", "Part")
+        for c in children(parse, verb, "advcl", "ccomp", "parataxis", "conj")
+    ):
+        said = verb
+    after = [c for c in parse.children(verb.i) if c.i > mark.i and not time_word(lex, c)]
+    speakers = [c for c in after if c.rel == "nsubj" or c.deprel == "obl:agent"] or [
+        c  # the inverted subject, taken for an object or a bare oblique
+        for c in after
+        if c.rel in ("obj", "obl")
+        and c.i > verb.i
+        and c.upos in ("NOUN", "PROPN")
+        and not children(parse, c, "case")
+    ]
+    if said is None or not speakers or not can_speak(parse, lex, speakers[0]):
+        return None
+    tag = parse.subtree(speakers[0] if said is verb else verb)  # from "comme" to its end
+    end = max(t.i for t in tag)
+    claim = trim(
+        [t for t in parse.subtree(said) if t.sent == sent.index and not mark.i <= t.i <= end]
+    )
+    if not claim:
+        return None
+    clitics = [c for c in parse.children(verb.i) if c.upos == "PRON" and mark.i < c.i < verb.i]
+    return Finding(
+        sent.index,
+        sorted([mark, *clitics, *cue], key=lambda t: t.i),
+        CueType.VERB,
+        lemma,
+        claim,
+        speakers[0],
+        "verb_comparison",
+        0.85,
+        constructions=["verb_comparison"],
     )
 
 
