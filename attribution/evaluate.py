@@ -340,6 +340,7 @@ def _error(
         "gold_source": g.gold.source if g else None,
         "gold_kind": g.gold.source_kind if g else None,
         "gold_outlet": g.gold.outlet if g else None,
+        "gold_via": g.gold.via if g else None,
         "gold_claim": g.gold.claim if g else None,
         "constructions": g.gold.constructions if g else [],
         "cue": p.cue.span.text if p else None,

@@ -146,7 +146,32 @@ class _Linker:
                 owner = self.matcher.match(owner_name, self.countries)
                 if owner.outlet is not None:
                     return mention, owner.outlet, owner
+        lex = load_lexicon(lang)
+        if lex.owner_before_role:
+            articles = lex.definite_determiners | lex.anonymous_determiners
+            for owner_name in _owner_before_role(name.text, articles):
+                owner = self.matcher.match(owner_name, self.countries)
+                if owner.outlet is not None and method_confidence(owner.how) >= 0.95:
+                    return mention, owner.outlet, owner
         return mention, None, Match(None, "none")
+
+
+_POSSESSIVE = re.compile(r"^(.+?)['’]s\s", re.IGNORECASE)
+_ROLE_WORDS = 2
+
+
+def _owner_before_role(text: str, articles: frozenset[str]) -> list[str]:
+    """The body a role belongs to, written before it: "Israel" of "Israel's military",
+    "WHO" of "the WHO director-general", "Gaza health ministry" of "a Gaza health
+    ministry official" (role words are lower-case)."""
+    words = text.split()
+    if words and words[0].lower() in articles:
+        words = words[1:]
+    found = [m.group(1) for m in [_POSSESSIVE.match(" ".join(words))] if m]
+    for n in range(1, _ROLE_WORDS + 1):
+        if len(words) > n and all(w[:1].islower() for w in words[-n:]):
+            found.append(" ".join(words[:-n]))
+    return found
 
 
 def _capitalized_head(words: str) -> str:

@@ -76,3 +76,19 @@ def test_a_tag_in_a_clause_of_comparison(en: Lexicon) -> None:
     assert a.source is not None
     assert a.source.span.text == "the mayor"
     assert a.claim.text == "The bridge will stay closed"
+
+
+def test_the_tags_subject_before_the_verb_not_the_day_after(en: Lexicon) -> None:
+    [a] = run("tag_said_weekday", en)
+    assert a.source is not None
+    assert a.source.span.text == "the ministry"
+    assert a.claim.text == "The talks will resume soon"
+
+
+def test_told_an_outlet_relays_through_it(en: Lexicon) -> None:
+    first, second = run("told_outlet", en)
+    assert first.via is not None
+    assert first.via.span.text == "Reuters"
+    assert first.claim.text == "the ship had sailed"
+    assert second.via is not None
+    assert second.via.span.text == "Radio Sud"

@@ -131,6 +131,24 @@ def test_an_owner_named_before_other_words() -> None:
     assert a.outlet == "nour-news"
 
 
+def test_an_owner_written_before_the_role_in_english() -> None:
+    for text, source in (
+        ("A Front vert official said the bridge was closed.", "A Front vert official"),
+        ("Front vert's spokesman said the bridge was closed.", "Front vert's spokesman"),
+    ):
+        article = Article("t", text, lang="en")
+        [a], _ = link_article([attribution(text, source, SourceKind.OFFICIAL)], OWNERS, article)
+        assert a.outlet == "front-vert", text
+    # not in French, where the owner follows ("un responsable du Front vert")
+    text = "Le Front vert responsable a parlé."
+    [b], _ = link_article(
+        [attribution(text, "Le Front vert responsable", SourceKind.PERSON)],
+        OWNERS,
+        Article("t", text, lang="fr"),
+    )
+    assert b.outlet is None
+
+
 def rating(provider: str, kind: str, value: str, date: object) -> Rating:
     return Rating.model_validate(
         {

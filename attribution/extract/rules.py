@@ -847,14 +847,11 @@ def _tag_subject(parse: Parse, lex: Lexicon, verb: Token, cue: list[Token]) -> T
     clitic = clitic_subject(parse, lex, cue[0], verb)
     if clitic is not None:
         return clitic
-    after = subject_after(parse, lex, verb)
-    if after is not None:
-        return after
     opener = _tag_opener(parse, lex, cue)  # "…, the minister said": the subject before the verb
     subject = subject_of(parse, lex, verb)
     if subject is not None and opener is not None and opener < subject.i < verb.i:
         return subject
-    return None
+    return subject_after(parse, lex, verb)
 
 
 def addressee(parse: Parse, lex: Lexicon, tok: Token) -> Token | None:
@@ -863,15 +860,23 @@ def addressee(parse: Parse, lex: Lexicon, tok: Token) -> Token | None:
     return tok if cases and cases[0] in lex.addressee_prepositions else None
 
 
+ADDRESSEE_REACH = 6  # "said in a statement to X": the words between the verb and "to X"
+
+
 def told_outlet(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
-    """ "a déclaré à l'AFP", "a confié à la chaîne X": the outlet the words were given to."""
+    """ "a déclaré à l'AFP", "a confié à la chaîne X", "told AFP", "told CNN's X": the
+    outlet the words were given to."""
     for child in parse.children(verb.i):
+        if child.rel in ("obj", "dobj", "iobj") and verb.lemma.lower() in lex.addressee_verbs:
+            owner = next((c for c in parse.children(child.i) if c.rel == "poss"), child)
+            if owner.upos == "PROPN" and _outlet_like(lex, owner):
+                return owner
         if child.rel not in ("obl", "iobj", "nmod") or addressee(parse, lex, child) is None:
             continue
         if _outlet_like(lex, child):
             return child
     sent = parse.sentences[verb.sent]  # the parser hung it elsewhere: "a déclaré à Reuters des …"
-    after = parse.tokens[verb.i + 1 : min(verb.i + 4, sent.last)]
+    after = parse.tokens[verb.i + 1 : min(verb.i + ADDRESSEE_REACH, sent.last)]
     for k, tok in enumerate(after):
         if lower(tok) not in lex.addressee_prepositions or tok.upos != "ADP":
             continue

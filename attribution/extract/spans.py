@@ -70,6 +70,8 @@ def _word_char(text: str, k: int) -> bool:
     ch = text[k]
     if ch.isalnum():
         return True
+    if ch in "'’" and text[k + 1 : k + 2] == "s" and not text[k + 2 : k + 3].isalnum():
+        return False  # "CNN's": a possessive, not a letter of the name
     return ch in "-'’" and 0 < k < len(text) - 1 and text[k - 1].isalnum() and text[k + 1].isalnum()
 
 
@@ -84,8 +86,8 @@ def mention_tokens(parse: Parse, head: Token) -> list[Token]:
         for child in parse.children(tok.i):
             if child.i in keep:
                 continue
-            if tok is head and child.rel == "case" and child.i < head.i:
-                continue
+            if tok is head and child.rel == "case":
+                continue  # "à l'AFP", "CNN's": the marker is not the name
             if child.rel in _MENTION_CUT and not _glued(parse, child):
                 continue
             named = child.rel == "appos" and child.upos == "PROPN" and tok is head

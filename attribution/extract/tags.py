@@ -19,7 +19,9 @@ def _lower(tok: Token) -> str:
 
 def time_word(lex: Lexicon, tok: Token) -> bool:
     """ "vendredi", "hier soir"; not a name that starts with one ("Midi Libre")."""
-    return tok.lemma.lower() in lex.time_nouns and not tok.text[:1].isupper()
+    return tok.lemma.lower() in lex.time_nouns and (
+        lex.time_words_capitalized or not tok.text[:1].isupper()
+    )
 
 
 def clitic_subject(parse: Parse, lex: Lexicon, first: Token, verb: Token) -> Token | None:

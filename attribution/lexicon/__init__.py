@@ -92,6 +92,9 @@ class Lexicon(BaseModel):
     present_participle_endings: tuple[str, ...] = ()
     gate_words: frozenset[str] = frozenset()  # irregular forms the cue gate must see
     tag_subject_first: bool = False  # English "…, the minister said"; French inverts
+    time_words_capitalized: bool = False  # English "said Wednesday"; French "Midi Libre" is a name
+    owner_before_role: bool = False  # English "a WHO official", "Israel's army"; French "de"
+    addressee_verbs: frozenset[str] = frozenset()  # "told AFP": the object is the addressee
     verb_endings: dict[str, tuple[str, ...]] = {}
 
     @field_validator("source_kinds")
