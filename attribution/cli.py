@@ -753,6 +753,56 @@ def audit(
         _note(f"{html}: audit page written")
 
 
+@app.command()
+def report(
+    article: Annotated[
+        str,
+        typer.Argument(
+            help="An article id in the store, or an article file (annotated, not stored)."
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")],
+    db: DbOption = DEFAULT_DB,
+    backend: Annotated[BackendName, typer.Option(help="NLP backend (for a file).")] = (
+        BackendName.spacy
+    ),
+    lang: Annotated[str | None, typer.Option(help="Language when the file does not say.")] = None,
+    registry: RegistryOption = None,
+) -> None:
+    """One article as a self-contained HTML page for editors: its text with cues, sources
+    and claims highlighted, its claims and their review, each source's registry card, its
+    audit and flags."""
+    import tempfile
+
+    from attribution.article_html import article_report
+    from attribution.files import written
+    from attribution.store import Store
+
+    reg = _registry(registry)
+    target = _as_target(db)
+    html = None
+    if not isinstance(target, Path) or target.exists():
+        with _open_store(db, create=False) as database:
+            if database.articles(article):
+                html = article_report(database, article, reg)
+    if html is None:
+        path = Path(article)
+        if not path.is_file():
+            raise AttributionError(f"{article}: no such article in {db}, and no such file")
+        annotated = _annotated_articles([path], backend, lang, registry)
+        if len(annotated) != 1:
+            raise AttributionError(
+                f"{path}: a report is of one article, and this file holds {len(annotated)}"
+            )
+        item = annotated[0]
+        with tempfile.TemporaryDirectory() as scratch, Store(Path(scratch) / "a.db") as store:
+            store.save(item)
+            html = article_report(store, item.article.id, reg)
+    with written(output) as file:
+        file.write_text(html, encoding="utf-8")
+    _note(f"{output}: report written")
+
+
 def _image_format(path: Path) -> str:
     """The format a plot file's name asks for; PNG when it does not say."""
     return path.suffix.lstrip(".").lower() or "png"
