@@ -790,7 +790,9 @@ def report(
         if not path.is_file():
             raise AttributionError(f"{article}: no such article in {db}, and no such file")
         annotated = _annotated_articles([path], backend, lang, registry)
-        if len(annotated) != 1:
+        if not annotated:
+            raise typer.Exit(1)  # why was said
+        if len(annotated) > 1:
             raise AttributionError(
                 f"{path}: a report is of one article, and this file holds {len(annotated)}"
             )
