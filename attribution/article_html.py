@@ -37,7 +37,8 @@ a.n { font-size: 0.7em; vertical-align: super; text-decoration: none; margin: 0 
 :target { outline: 2px solid #e0a040; }
 .status { font-size: 0.85em; white-space: nowrap; }
 .confirmed { color: #1a7a1a; } .rejected { color: #888; } .flagged { color: #a02020; }
-.pending { color: #777; } .also { color: #555; font-size: 0.9em; margin-top: 0.2em; }
+.pending { color: #777; }
+.also, .note { color: #555; font-size: 0.9em; margin-top: 0.2em; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(22em, 1fr));
   gap: 1em; align-items: start; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: 0.5em 1em; }
@@ -153,7 +154,7 @@ def _claims(rows: Sequence[Mapping[str, Any]], registry: Registry, also: Mapping
         if row["id"] in also:
             claim += f'<div class="also">{escape(also[row["id"]])}</div>'
         if row.get("note"):
-            claim += f'<div class="also">note: {escape(row["note"])}</div>'
+            claim += f'<div class="note">note: {escape(row["note"])}</div>'
         source = escape(row["claimant"] or "— (no source)")
         outlet = registry.outlets.get(row["outlet"] or "")
         relay = registry.outlets.get(row["via"] or "")
@@ -222,9 +223,10 @@ def _card(card: Mapping[str, Any]) -> str:
         name = escape(row["claimant"] or "— (no source)")
         return _dl(name, fields)
     rel = outlet.reliability
-    reviewed = f"reviewed {rel.reviewed}" if rel.reviewed else "derived, not reviewed"
-    if rel.level == "unrated":
-        reviewed = "no assessment"
+    if rel.reviewed:
+        reviewed = f"reviewed {rel.reviewed}"
+    else:
+        reviewed = "derived, not reviewed" if rel.derived_from else "no assessment"
     ratings = "".join(
         f"<li>[{escape(r.kind)}] {escape(r.provider)}, {escape(str(r.date))}: "
         f"{escape(r.value)} {_link(r.url, 'source')}</li>"

@@ -776,7 +776,7 @@ def report(
 
     from attribution.article_html import article_report
     from attribution.files import written
-    from attribution.store import Store
+    from attribution.store import Store, redact
 
     reg = _registry(registry)
     target = _as_target(db)
@@ -788,7 +788,7 @@ def report(
     if html is None:
         path = Path(article)
         if not path.is_file():
-            raise AttributionError(f"{article}: no such article in {db}, and no such file")
+            raise AttributionError(f"{article}: no such article in {redact(db)}, and no such file")
         annotated = _annotated_articles([path], backend, lang, registry)
         if not annotated:
             raise typer.Exit(1)  # why was said

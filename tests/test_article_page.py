@@ -119,7 +119,9 @@ def test_the_report_highlights_numbers_and_cards_every_attribution(store: Store)
     assert "Le ministère de l'Irrigation" in cards  # not in the registry: a card of its own
     assert "une habitante du village de Rabié" not in cards  # rejected: no citation
     assert page.findall(".//h2")[-1].text_content() == "Flags"
-    assert not find(page, "div", "also")[1:]  # the note only: no corroboration was given
+    assert not find(page, "div", "also")  # no corroboration was given: none is shown
+    [note] = find(page, "div", "note")
+    assert note.text_content() == "note: <script>alert(1)</script>"  # shown as text
 
 
 @pytest.mark.model
