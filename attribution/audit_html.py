@@ -40,6 +40,31 @@ def audit_html(
     rows: Sequence[AuditRow], claims: pd.DataFrame, registry: Registry, title: str
 ) -> str:
     """The page: `title` names the article or the corpus."""
+    return page(f"Who says so? {title}", audit_section(rows, claims, registry, title))
+
+
+def page(title: str, body: str, style: str = "") -> str:
+    """A self-contained HTML document: the shared style (and `style`) inline."""
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}</title>
+<style>{STYLE}{style}</style>
+</head>
+<body>
+<h1>{escape(title)}</h1>
+{body}
+</body>
+</html>
+"""
+
+
+def audit_section(
+    rows: Sequence[AuditRow], claims: pd.DataFrame, registry: Registry, title: str
+) -> str:
+    """The outlet-mix plot (inline SVG), the table of `rows` and their flags."""
     plot = io.BytesIO()
     plot_outlet_mix(claims, plot, registry, title, format="svg")
     svg = plot.getvalue().decode("utf-8")
@@ -53,18 +78,8 @@ def audit_html(
         for r in rows
         for f in r.flags
     )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Who says so? {escape(title)}</title>
-<style>{STYLE}</style>
-</head>
-<body>
-<h1>Who says so? {escape(title)}</h1>
-<p class="muted">The outlet mix of the attributed claims (rejected ones left out); a relayed
-source counts for the outlet that relays it.</p>
+    return f"""<p class="muted">The outlet mix of the attributed claims (rejected ones left
+out); a relayed source counts for the outlet that relays it.</p>
 {svg}
 <h2>Outlet mix</h2>
 <div class="scroll"><table>
@@ -75,8 +90,6 @@ source counts for the outlet that relays it.</p>
 </table></div>
 <h2>Flags</h2>
 {f"<ul>{flags}</ul>" if flags else '<p class="muted">none</p>'}
-</body>
-</html>
 """
 
 

@@ -615,32 +615,77 @@ def export(
         str | None, typer.Option(help="Only articles annotated since (ISO date).")
     ] = None,
     excel: Annotated[bool, typer.Option(help="UTF-8 with BOM, for spreadsheet programs.")] = False,
+    claimreview: Annotated[
+        Path | None,
+        typer.Option(help="Write one schema.org ClaimReview (JSON-LD) per reviewed claim."),
+    ] = None,
+    claimreview_config: Annotated[
+        Path | None,
+        typer.Option(
+            help="The ClaimReview configuration: organisation and rating table (default: "
+            "claimreview.yaml in the user's configuration directory, when it exists)."
+        ),
+    ] = None,
+    org_name: Annotated[
+        str | None, typer.Option(help="The reviewing organisation's name (ClaimReview author).")
+    ] = None,
+    org_url: Annotated[str | None, typer.Option(help="The reviewing organisation's URL.")] = None,
     registry: RegistryOption = None,
 ) -> None:
-    """Claim and source tables from the store (columns: see the README)."""
+    """Claim and source tables, and ClaimReview objects, from the store (see the README)."""
     from attribution.export import claims_frame, sources_frame, write_table
     from attribution.store import STATUSES
 
     if status is not None and status not in STATUSES:
         raise AttributionError(f"--status must be one of {', '.join(STATUSES)}")
-    if claims is None and sources is None:
-        raise AttributionError("say what to export: --claims FILE and/or --sources FILE")
-    _check_since(since)
-    with _open_store(db, create=False) as database:
-        frame = claims_frame(
-            database,
-            _registry(registry),
-            status=status,
-            outlet=outlet,
-            article=article,
-            since=since,
+    if claims is None and sources is None and claimreview is None:
+        raise AttributionError(
+            "say what to export: --claims FILE, --sources FILE and/or --claimreview FILE"
         )
+    _check_since(since)
+    reg = _registry(registry)
+    filters: dict[str, Any] = {
+        "status": status,
+        "outlet": outlet,
+        "article": article,
+        "since": since,
+    }
+    with _open_store(db, create=False) as database:
+        frame = claims_frame(database, reg, **filters) if claims or sources else None
+        if claimreview is not None:
+            from attribution.claimreview import claim_reviews, write_claim_reviews
+
+            config = _claimreview_config(claimreview_config, org_name, org_url)
+            reviews = claim_reviews(database.attributions(**filters), reg, config)
+    if claimreview is not None:
+        n = write_claim_reviews(reviews, claimreview)
+        _note(f"{claimreview}: {n} ClaimReview objects")
+    if frame is None:
+        return
     if claims is not None:
         n = write_table(frame, claims, excel=excel)
         _note(f"{claims}: {n} attributions")
     if sources is not None:
         n = write_table(sources_frame(frame), sources, excel=excel)
         _note(f"{sources}: {n} (article, source) rows")
+
+
+def _claimreview_config(path: Path | None, name: str | None, url: str | None) -> Any:
+    """The configuration file's, with the organisation the options give over it."""
+    from attribution.claimreview import Organization, load_config
+
+    config = load_config(path)
+    if name is None and url is None:
+        return config
+    given = config.organization
+    if name is not None and not name.strip():
+        raise AttributionError("--org-name is empty")
+    if name is None:
+        if given is None:
+            raise AttributionError("--org-url needs --org-name (or organization.name configured)")
+        name = given.name
+    organization = Organization(name=name, url=url or (given.url if given else None))
+    return config.model_copy(update={"organization": organization})
 
 
 class AuditFormat(StrEnum):
@@ -706,6 +751,58 @@ def audit(
         with written(html) as target:
             target.write_text(page, encoding="utf-8")
         _note(f"{html}: audit page written")
+
+
+@app.command()
+def report(
+    article: Annotated[
+        str,
+        typer.Argument(
+            help="An article id in the store, or an article file (annotated, not stored)."
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")],
+    db: DbOption = DEFAULT_DB,
+    backend: Annotated[BackendName, typer.Option(help="NLP backend (for a file).")] = (
+        BackendName.spacy
+    ),
+    lang: Annotated[str | None, typer.Option(help="Language when the file does not say.")] = None,
+    registry: RegistryOption = None,
+) -> None:
+    """One article as a self-contained HTML page for editors: its text with cues, sources
+    and claims highlighted, its claims and their review, each source's registry card, its
+    audit and flags."""
+    import tempfile
+
+    from attribution.article_html import article_report
+    from attribution.files import written
+    from attribution.store import Store, redact
+
+    reg = _registry(registry)
+    target = _as_target(db)
+    html = None
+    if not isinstance(target, Path) or target.exists():
+        with _open_store(db, create=False) as database:
+            if database.articles(article):
+                html = article_report(database, article, reg)
+    if html is None:
+        path = Path(article)
+        if not path.is_file():
+            raise AttributionError(f"{article}: no such article in {redact(db)}, and no such file")
+        annotated = _annotated_articles([path], backend, lang, registry)
+        if not annotated:
+            raise typer.Exit(1)  # why was said
+        if len(annotated) > 1:
+            raise AttributionError(
+                f"{path}: a report is of one article, and this file holds {len(annotated)}"
+            )
+        item = annotated[0]
+        with tempfile.TemporaryDirectory() as scratch, Store(Path(scratch) / "a.db") as store:
+            store.save(item)
+            html = article_report(store, item.article.id, reg)
+    with written(output) as file:
+        file.write_text(html, encoding="utf-8")
+    _note(f"{output}: report written")
 
 
 def _image_format(path: Path) -> str:

@@ -186,6 +186,18 @@ def _as_given(article: Article, text: str, given: str) -> Article:
     return replace(article, given=given, origin=origin)
 
 
+def body_start(given: str, path: str | None) -> int:
+    """Where the body starts in a text or Markdown article as given, after the header its
+    reader took as metadata (what a page shows of it is the body; offsets still index the
+    whole). 0 without a header, for other formats, or when the text no longer reads."""
+    if path is None or Path(path).suffix.lower() not in (".txt", ".md") or "\r" in given:
+        return 0
+    try:
+        return _as_given(_read_plain(Path(path), given), given, given).origin
+    except InputError:
+        return 0
+
+
 def _lf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

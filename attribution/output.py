@@ -168,3 +168,14 @@ def render_table(rows: list[dict[str, Any]], out: IO[str]) -> int:
         table.add_row(*(plain(cell) for cell in cells))
     Console(file=out, width=None if out.isatty() else 160).print(table)
     return len(rows)
+
+
+def cue_span(text: str, row: dict[str, Any]) -> tuple[int | None, int | None]:
+    """The cue's offsets in the article (records keep its text, not its offsets): the first
+    occurrence of its text in its sentence."""
+    sentence, cue = row.get("sentence") or "", row.get("cue") or ""
+    base = text.find(sentence) if sentence else -1
+    at = sentence.find(cue) if cue else -1
+    if base < 0 or at < 0:
+        return None, None
+    return base + at, base + at + len(cue)

@@ -21,6 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from attribution.errors import RegistryError
 from attribution.lexicon import unaccented
+from attribution.yamlsafe import dotted, line_of, yaml_problem
 from attribution.yamlsafe import load as strict_yaml
 
 OutletType = Literal[
@@ -294,15 +295,7 @@ def _load_text(path: Path, text: str) -> RegistryFile:
     try:
         node, data = strict_yaml(text)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        position = getattr(err, "position", None)  # a reader error: a character, no mark
-        number = mark.line + 1 if mark is not None else text[: position or 0].count("\n") + 1
-        line = f":{number}"
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        context = getattr(err, "context_mark", None)
-        if context is not None and mark is not None and context.line != mark.line:
-            problem += f" ({getattr(err, 'context', '') or 'opened'} at line {context.line + 1})"
-        raise RegistryError(f"{path}{line}: invalid YAML: {problem}") from None
+        raise RegistryError(f"{path}{yaml_problem(err, text)}") from None
     if not isinstance(data, dict):
         raise RegistryError(
             f"{path}:1: a registry is a mapping with 'schema_version' and 'outlets'"
@@ -312,7 +305,7 @@ def _load_text(path: Path, text: str) -> RegistryFile:
     def report(err: ValidationError, prefix: list[int | str]) -> None:
         for e in err.errors():
             loc = [*prefix, *e["loc"]]
-            problems.append(f"{path}:{_line_of(node, loc)}: {_dotted(loc)}: {e['msg']}")
+            problems.append(f"{path}:{line_of(node, loc)}: {dotted(loc)}: {e['msg']}")
 
     head = None
     try:
@@ -344,43 +337,13 @@ def _load_text(path: Path, text: str) -> RegistryFile:
     return registry
 
 
-def _dotted(loc: Sequence[int | str]) -> str:
-    out = ""
-    for p in loc:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out or "(top)"
-
-
-def _line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int:
-    """The 1-based line of the YAML node at `loc` (or of its nearest existing parent)."""
-    line = 1
-    cur = node
-    for part in loc:
-        if cur is None:
-            break
-        line = cur.start_mark.line + 1
-        nxt: yaml.Node | None = None
-        if isinstance(cur, yaml.MappingNode):
-            for key, value in cur.value:
-                if key.value == part:
-                    nxt = value
-                    line = key.start_mark.line + 1
-                    break
-        elif isinstance(cur, yaml.SequenceNode) and isinstance(part, int) and part < len(cur.value):
-            nxt = cur.value[part]
-        cur = nxt
-    if cur is not None:
-        line = cur.start_mark.line + 1
-    return line
-
-
 def _cross_checks(path: Path, node: yaml.Node, registry: RegistryFile) -> list[str]:
     problems: list[str] = []
     first_line: dict[str, int] = {}
     outlets = [(k, o) for k, o in enumerate(registry.outlets) if isinstance(o, Outlet)]
     ids = {o.id for _, o in outlets}
     for k, o in enumerate(registry.outlets):
-        line = _line_of(node, ["outlets", k, "id"])
+        line = line_of(node, ["outlets", k, "id"])
         if o.id in first_line:
             problems.append(
                 f"{path}:{line}: outlets[{k}].id: duplicate id {o.id!r} "
@@ -392,7 +355,7 @@ def _cross_checks(path: Path, node: yaml.Node, registry: RegistryFile) -> list[s
     for k, o in outlets:
         for other in o.ambiguous_with:
             if other not in ids:
-                line = _line_of(node, ["outlets", k, "ambiguous_with"])
+                line = line_of(node, ["outlets", k, "ambiguous_with"])
                 problems.append(f"{path}:{line}: outlets[{k}].ambiguous_with: unknown id {other!r}")
         for j, name in enumerate(o.names):
             key = normalize(name)
@@ -404,13 +367,13 @@ def _cross_checks(path: Path, node: yaml.Node, registry: RegistryFile) -> list[s
                     loc: list[int | str] = (
                         ["outlets", k, "aliases", j - 1] if j else ["outlets", k, "name"]
                     )
-                    line = _line_of(node, loc)
+                    line = line_of(node, loc)
                     problems.append(
                         f"{path}:{line}: outlets[{k}] ({o.id}): alias {name!r} is also a name of "
                         f"{prev!r} (line {prev_line}); list them in each other's ambiguous_with"
                     )
             else:
-                owner[key] = (o.id, _line_of(node, ["outlets", k]))
+                owner[key] = (o.id, line_of(node, ["outlets", k]))
     return problems
 
 
@@ -562,7 +525,7 @@ def stale_ratings(
     out = []
     for k, j, r in old:
         outlet = registry.outlets[k]
-        line = _line_of(node, ["outlets", k, "ratings", j, "date"])
+        line = line_of(node, ["outlets", k, "ratings", j, "date"])
         out.append(
             f"{path}:{line}: warning: outlets[{k}] ({outlet.id}).ratings[{j}]: "
             f"{r.provider} ({r.date}) is older than {max_age_years} years"

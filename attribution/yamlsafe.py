@@ -8,6 +8,7 @@ each of them with the line it is on, before building anything.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import yaml
@@ -97,3 +98,45 @@ def load(text: str) -> tuple[yaml.Node | None, Any]:
     finally:
         loader.dispose()
     return node, data
+
+
+def yaml_problem(err: yaml.YAMLError, text: str) -> str:
+    """What the loader refused, as ":LINE: invalid YAML: problem" to put after a file name."""
+    mark = getattr(err, "problem_mark", None)
+    position = getattr(err, "position", None)  # a reader error: a character, no mark
+    number = mark.line + 1 if mark is not None else text[: position or 0].count("\n") + 1
+    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+    context = getattr(err, "context_mark", None)
+    if context is not None and mark is not None and context.line != mark.line:
+        problem += f" ({getattr(err, 'context', '') or 'opened'} at line {context.line + 1})"
+    return f":{number}: invalid YAML: {problem}"
+
+
+def dotted(loc: Sequence[int | str]) -> str:
+    out = ""
+    for p in loc:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top)"
+
+
+def line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int:
+    """The 1-based line of the YAML node at `loc` (or of its nearest existing parent)."""
+    line = 1
+    cur = node
+    for part in loc:
+        if cur is None:
+            break
+        line = cur.start_mark.line + 1
+        nxt: yaml.Node | None = None
+        if isinstance(cur, yaml.MappingNode):
+            for key, value in cur.value:
+                if key.value == part:
+                    nxt = value
+                    line = key.start_mark.line + 1
+                    break
+        elif isinstance(cur, yaml.SequenceNode) and isinstance(part, int) and part < len(cur.value):
+            nxt = cur.value[part]
+        cur = nxt
+    if cur is not None:
+        line = cur.start_mark.line + 1
+    return line

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -100,3 +102,35 @@ def target(backend: str, tmp_path: Path) -> Iterator[str]:
     """A new, empty store on each backend."""
     with new_target(backend, tmp_path) as where:
         yield where
+
+
+# --- a real browser, for the self-contained HTML pages --------------------------------
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def browser() -> str | None:
+    """A headless-capable Chromium or Chrome on the PATH (`.ci/run` installs Debian's)."""
+    return next((b for b in map(shutil.which, BROWSERS) if b), None)
+
+
+def headless(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Open `page` in the headless browser with `args` (--dump-dom, --screenshot=…); every
+    console message is logged to stderr, as ":CONSOLE(…)" lines."""
+    return subprocess.run(
+        [
+            str(browser()),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--enable-logging=stderr",
+            "--v=0",
+            f"--user-data-dir={profile}",
+            *args,
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

@@ -4,8 +4,6 @@ that a real browser renders without a console error."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,9 +13,8 @@ from attribution.audit_html import audit_html
 from attribution.export import claims_frame
 from attribution.registry import load_registry
 from attribution.store import Store
+from tests.conftest import browser, headless
 from tests.test_store import annotated
-
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
 @pytest.fixture
@@ -69,43 +66,19 @@ def test_the_page_is_self_contained(store: Store, tmp_path: Path) -> None:
     assert "<title>Who says so? corpus of 3 articles</title>" in html
 
 
-def _browser() -> str | None:
-    return next((b for b in map(shutil.which, BROWSERS) if b), None)
-
-
-@pytest.mark.skipif(_browser() is None, reason="no Chromium or Chrome installed")
+@pytest.mark.skipif(browser() is None, reason="no Chromium or Chrome installed")
 def test_the_page_renders_in_a_headless_browser_without_console_errors(
     store: Store, tmp_path: Path
 ) -> None:
     page = _page(store, tmp_path)
     shot = tmp_path / "shot.png"
-    browser = str(_browser())
-    common = [
-        browser,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--enable-logging=stderr",
-        "--v=0",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ]
-    dom = subprocess.run(
-        [*common, "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    dom = headless(page, tmp_path / "profile", "--dump-dom")
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert "Who says so? corpus of 3 articles" in dom.stdout
     assert dom.stdout.count("<tr>") == 1 + 3 + 1 + 1  # header, 3 articles, publisher, corpus
     assert ":CONSOLE" not in dom.stderr  # the browser logs every console message there
-    subprocess.run(
-        [*common, f"--screenshot={shot}", "--window-size=1000,800", page.as_uri()],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
+    drawn = headless(page, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1000,800")
+    assert drawn.returncode == 0, drawn.stderr[-2000:]
     from PIL import Image
 
     with Image.open(shot) as image:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from attribution.errors import AttributionError, InputError
-from attribution.ingest import normalize_date, read_articles, read_file
+from attribution.ingest import body_start, normalize_date, read_articles, read_file
 from attribution.model import Article
 from attribution.nlp.base import normalize_for_parser
 
@@ -66,6 +66,22 @@ def test_markdown_front_matter(tmp_path: Path) -> None:
         "fr",
     )
     assert article.text == "Selon notre chaîne, la route est coupée."
+
+
+def test_where_the_body_starts_in_the_text_as_stored(tmp_path: Path) -> None:
+    for name, content in (
+        ("a.md", "---\ntitle: Crues\nlang: fr\n---\nSelon notre chaîne, la route est coupée.\n"),
+        ("b.txt", SCRAPED),
+    ):
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        article = one(path)
+        start = body_start(article.original, article.path)
+        assert start > 0
+        assert article.original[start:].rstrip("\n") == article.text
+    assert body_start("Selon des habitants, la route est coupée.", "c.txt") == 0
+    assert body_start("<p>Selon des habitants</p>", "d.html") == 0
+    assert body_start("---\nnever closed\n", "e.md") == 0  # no longer reads: all of it
 
 
 def test_html_main_text_and_metadata(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from attribution.audit import AuditRow
+from attribution.output import cue_span
 from attribution.registry import Registry
 from attribution.terminal import plain, printable
 
@@ -40,22 +41,12 @@ def highlighted(
         for part, (a, b) in (
             ("claim", (row["claim_start"], row["claim_end"])),
             ("source", (row["source_start"], row["source_end"])),
-            ("cue", _cue_span(text, row)),
+            ("cue", cue_span(text, row)),
         ):
             if a is None or b is None or b <= start or a >= end:
                 continue
             out.stylize(styles[part], max(a, start) - start, min(b, end) - start)
     return out
-
-
-def _cue_span(text: str, row: dict[str, Any]) -> tuple[int | None, int | None]:
-    """The cue's offsets: the first occurrence of its text in its sentence."""
-    sentence, cue = row.get("sentence") or "", row.get("cue") or ""
-    base = text.find(sentence) if sentence else -1
-    at = sentence.find(cue) if cue else -1
-    if base < 0 or at < 0:
-        return None, None
-    return base + at, base + at + len(cue)
 
 
 def shortened(text: str, chars: int) -> str:
