@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from attribution.extract.capability import can_speak
-from attribution.extract.rules import Finding, lower
+from attribution.extract.rules import Finding, is_relative, lower
 from attribution.extract.spans import (
     description_tokens,
     mention_tokens,
@@ -50,6 +50,7 @@ def resolve_sources(parse: Parse, lex: Lexicon, findings: list[Finding]) -> list
                 f.constructions.append(
                     "pronoun"
                     if lower(f.source).lstrip("-") in _bare(lex.pronouns)
+                    or is_relative(lex, f.source)
                     else "demonstrative"
                 )
             history.append((f, mention, ante_head))
@@ -240,7 +241,7 @@ def _is_anaphor(parse: Parse, lex: Lexicon, head: Token) -> bool:
     word = lower(head).lstrip("-")
     if word in _bare(lex.pronouns) or word in lex.demonstrative_pronouns:
         return True
-    if head.feat("PronType") == "Rel":
+    if is_relative(lex, head):
         return True
     dets = [c for c in parse.children(head.i) if c.rel == "det"]
     demonstrative = any(
@@ -308,10 +309,13 @@ def _antecedent(
         return None
     cand: Token | None = None
     word = lower(head).lstrip("-")
-    if head.feat("PronType") == "Rel":  # "X, qui affirme …": the noun the clause hangs on
+    if is_relative(lex, head):  # "X, qui affirme …": the noun the clause hangs on
         clause = parse.head(head)
         cand = parse.head(clause) if clause is not None else None
         cand = cand if cand is not None and cand.upos in ("NOUN", "PROPN") else None
+        cand = cand or _last_before(  # "un élu, selon lequel …": the noun before
+            parse, head, lambda t: _agrees(head, t), 0, same_sentence=True
+        )
     elif word in _bare(lex.pronouns):
         recent = [
             (m, h)

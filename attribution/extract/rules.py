@@ -206,12 +206,14 @@ def _preposition_finding(
     obj = _object_of(parse, cue)
     if obj is None or obj.sent != sent.index:
         return None
-    if obj.lemma.lower() in lex.criterion_nouns or lower(obj) in lex.criterion_nouns:
-        return None  # "selon les critères", "selon laquelle"
-    if not can_speak(parse, lex, obj):
+    if is_relative(lex, obj):  # "un élu, selon lequel …"; not "l'information selon laquelle …"
+        antecedent = _antecedent_of_relative(parse, obj, cue[0])
+        if antecedent is None or not speaker_noun(parse, lex, antecedent):
+            return None
+    elif obj.lemma.lower() in lex.criterion_nouns or lower(obj) in lex.criterion_nouns:
+        return None  # "selon les critères"
+    elif not can_speak(parse, lex, obj):
         return None  # "d'après la saison", "selon l'intensité": no one speaks
-    if obj.feat("PronType") == "Rel":
-        return None
     clause = clause_head(parse, obj)
     if clause.lemma.lower() in lex.criterion_verbs:
         return None  # "les prix varient selon la saison"
@@ -239,6 +241,32 @@ def _preposition_finding(
         0.9,
         continuation=continuation,
         constructions=constructions,
+    )
+
+
+def is_relative(lex: Lexicon, tok: Token) -> bool:
+    return tok.feat("PronType") == "Rel" or (
+        tok.upos == "PRON" and lower(tok) in lex.relative_pronouns
+    )
+
+
+def _antecedent_of_relative(parse: Parse, pronoun: Token, cue: Token) -> Token | None:
+    """The noun a relative clause hangs on ("l'argument de la défense selon lequel …"), or,
+    when the parser did not make it one, the noun before the cue ("un élu, selon lequel")."""
+    clause = parse.head(pronoun)
+    if clause is not None and clause.deprel == "acl:relcl":
+        return parse.head(clause)
+    first = parse.sentences[cue.sent].first
+    return next(
+        (t for t in reversed(parse.tokens[first : cue.i]) if t.upos in ("NOUN", "PROPN")), None
+    )
+
+
+def speaker_noun(parse: Parse, lex: Lexicon, noun: Token) -> bool:
+    """A noun that can speak and is not itself words ("l'information selon laquelle …")."""
+    words = lex.content_nouns | lex.voice_nouns | lex.speech_nouns
+    return can_speak(parse, lex, noun) and (
+        noun.lemma.lower() not in words or noun.lemma.lower() in lex.always_anonymous
     )
 
 
@@ -407,7 +435,9 @@ def _verb_finding(
     aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
     cue = sorted([*aux, verb], key=lambda t: t.i)
     tagged = (
-        [] if _reports_a_clause(parse, lex, verb) else _inverted_claim(parse, lex, verb, None, cue)
+        []
+        if _reports_a_clause(parse, lex, verb)
+        else _inverted_claim(parse, lex, verb, _subject_before_incise(parse, verb), cue)
     )
     passive = _passive(parse, sent, lex, verb, lemma, cue) or _comparison_tag(
         parse, sent, lex, verb, lemma, cue
@@ -511,6 +541,28 @@ def _passive(
         0.7,
         constructions=["verb_passive"],
     )
+
+
+def _subject_before_incise(parse: Parse, verb: Token) -> Token | None:
+    """ "Un habitant, selon lequel …, a demandé …": the verb's own subject before it, set
+    apart by an incise between commas; then the verb is no tag after a claim."""
+    sent = parse.sentences[verb.sent]
+    for child in children(parse, verb, "nsubj"):
+        between = list(parse.tokens[child.i + 1 : verb.i])
+        if (
+            child.i < verb.i
+            and child.i == sent.first + _determiners(parse, child)
+            and between
+            and between[0].text == ","
+            and sum(t.text == "," for t in between) == 2
+            and not any(t.text in _QUOTE_MARKS for t in between)
+        ):
+            return child
+    return None
+
+
+def _determiners(parse: Parse, noun: Token) -> int:
+    return sum(1 for c in parse.children(noun.i) if c.i < noun.i and c.rel == "det")
 
 
 def _comparison_tag(
