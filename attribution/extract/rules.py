@@ -63,18 +63,40 @@ def phrase_end(
     return j
 
 
-def speech_lemma(tok: Token, lex: Lexicon) -> str | None:
+def speech_lemma(tok: Token, lex: Lexicon, parse: Parse | None = None) -> str | None:
     """The speech verb a token is, by its lemma or, failing that, its form."""
     if tok.upos not in ("VERB", "AUX", "NOUN", "ADJ", "PROPN"):
         return None
     lemma = tok.lemma.lower()
     if lemma in lex.speech_verbs and tok.upos in ("VERB", "AUX"):
         return lemma
+    if (
+        lemma in lex.content_verbs | lex.count_verbs
+        and tok.upos == "VERB"
+        and _gives_content(parse, lex, tok)
+    ):
+        return lemma
     form = lower(tok).lstrip("-")
     guessed = lex.verb_forms.get(form)
     if guessed and tok.upos in ("VERB", "AUX", "NOUN", "ADJ", "PROPN"):
         return guessed
     return None
+
+
+def _gives_content(parse: Parse | None, lex: Lexicon, verb: Token) -> bool:
+    """ "a donné un bilan", "le chiffre a été fourni", "a recensé 183 cas": the verb's
+    object (or passive subject) is words or figures, and not "aucun bilan"."""
+    if parse is None:
+        return False
+    for given in parse.children(verb.i):
+        if given.deprel not in ("obj", "nsubj:pass"):
+            continue
+        if any(lower(c) in lex.negative_determiners for c in parse.children(given.i)):
+            return False
+        if verb.lemma.lower() in lex.count_verbs:
+            return any(t.upos == "NUM" for t in parse.subtree(given))
+        return given.lemma.lower() in lex.content_nouns
+    return False
 
 
 def children(parse: Parse, tok: Token, *rels: str) -> list[Token]:
@@ -377,7 +399,7 @@ def speech_verbs(
         if phrase:
             finding = _phrase_finding(parse, sent, lex, tok, phrase)
         else:
-            lemma = speech_lemma(tok, lex)
+            lemma = speech_lemma(tok, lex, parse)
             if lemma is None or lemma in lex.relay_verbs:
                 continue
             finding = _verb_finding(parse, sent, lex, tok, lemma)
@@ -516,7 +538,8 @@ def _passive(
 ) -> Finding | None:
     """ "L'information a été confirmée par un élu", "des accusations réfutées par l'Insee":
     the agent said it; what was said is the subject, or the noun the participle describes."""
-    if lemma not in lex.object_claim_verbs or verb.feat("VerbForm") != "Part":
+    reports_object = lex.object_claim_verbs | lex.content_verbs | lex.count_verbs
+    if lemma not in reports_object or verb.feat("VerbForm") != "Part":
         return None
     agents = [c for c in parse.children(verb.i) if c.deprel == "obl:agent"]
     if not agents or not can_speak(parse, lex, agents[0]):
@@ -649,7 +672,8 @@ def _verb_claim(
         claim = _object_claim(parse, verb, obj)
         end = claim[-1].i + 1 if claim else verb.i
         quoted = any(t.text in _QUOTE_MARKS for t in parse.tokens[verb.i + 1 : end + 1])
-        if claim and (lemma in lex.object_claim_verbs or quoted):
+        reports_object = lex.object_claim_verbs | lex.content_verbs | lex.count_verbs
+        if claim and (lemma in reports_object or quoted):
             return claim, "verb_preposed", OBJECT_CLAIM_CONFIDENCE
     return [], "", 0.0
 
@@ -950,6 +974,9 @@ def _last_speaker_before(parse: Parse, lex: Lexicon, participle: Token) -> Token
         verb = parse.tokens[k]
         if verb.upos != "VERB" or _present_participle(verb) or speech_lemma(verb, lex) is None:
             continue
+        agent = next((c for c in parse.children(verb.i) if c.deprel == "obl:agent"), None)
+        if agent is not None and agent.i < participle.i:
+            return agent  # "L'information a été confirmée par l'élu, donnant …"
         aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
         first = aux[0] if aux else verb
         after = clitic_subject(parse, lex, first, verb)

@@ -39,6 +39,9 @@ class Lexicon(BaseModel):
     continuation_phrases: tuple[Phrase, ...] = ()
     speech_verbs: frozenset[str]
     object_claim_verbs: frozenset[str] = frozenset()
+    content_verbs: frozenset[str] = frozenset()  # "a donné un bilan": only with a content noun
+    count_verbs: frozenset[str] = frozenset()  # "a recensé 183 cas": only with a number
+    negative_determiners: frozenset[str] = frozenset()  # "n'a donné aucun bilan"
     relay_verbs: frozenset[str] = frozenset()
     relay_passive_prepositions: frozenset[str] = frozenset({"par"})
     speech_phrases: tuple[Phrase, ...] = ()
