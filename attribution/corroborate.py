@@ -1,0 +1,360 @@
+"""Claim corroboration: which claims, across articles, report the same fact, and how many
+independent origins stand behind them.
+
+Two claims report the same fact when
+- their wording is close: the cosine of their TF-IDF vectors (words and word pairs of the
+  normalised claims: lower case, no accents, "1 500" / "1.500" / "1,500" read as 1500,
+  number words up to twenty as digits, function words left out) is at least
+  `SIMILARITY_THRESHOLD`; words found in more than `COMMON_SHARE` of the claims (and more
+  than `COMMON_MIN` claims) are left out too, as they say what a corpus is about rather
+  than which fact a claim states;
+- their numbers agree: the numbers of one are all among the numbers of the other (a claim
+  may give more detail, never other figures: "12 morts" and "15 morts" are two facts);
+- they come from different articles, and each has at least `MIN_WORDS` words that are not
+  function words (a short claim such as "ce bilan est provisoire" fits any story).
+Claims linked this way, directly or through others, form a cluster.
+
+A report's origin is where the claim comes from as far as the article lets one see: the
+named source (an outlet, an official, an organisation, a person); for an anonymous,
+unnamed or social-media source, the outlet that relays it (`via`) or else the publisher
+itself, which vouches for it; for a self-citation, the publisher. Outlets with an owner in
+common (registry ownership) are one origin. Rejected attributions do not count (the
+caller passes `audit.kept_claims`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from attribution.audit import _owners
+from attribution.model import UNNAMED_KINDS
+from attribution.registry import Registry, normalize
+
+SIMILARITY_THRESHOLD = 0.5
+COMMON_SHARE = 0.01
+COMMON_MIN = 200
+MIN_WORDS = 3
+CHUNK = 2000  # claims compared with all the others at once (memory: CHUNK x claims, sparse)
+
+_WORDS: dict[str, Any] = yaml.safe_load(
+    resources.files("attribution").joinpath("data/corroboration.yaml").read_text("utf-8")
+)
+_NUMBER_WORDS: dict[str, str] = {k: str(v) for k, v in _WORDS["number_words"].items()}
+_STOP_WORDS = frozenset(_WORDS["stop_words"])
+# thousands separators: a space (also no-break), a dot, a comma or an apostrophe before
+# exactly three digits
+_THOUSANDS = re.compile(r"(?<=\d)[\s\u00a0\u202f.,'’](?=\d{3}(?!\d))")
+_DECIMAL = re.compile(r"(?<=\d),(?=\d)")
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
+
+
+def normalize_claim(text: str) -> str:
+    """Lower case, no accents, numbers written one way, number words as digits."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = _DECIMAL.sub(".", _THOUSANDS.sub("", text))
+    return " ".join(_NUMBER_WORDS.get(t, t) for t in _TOKEN.findall(text))
+
+
+def numbers(normalized: str) -> frozenset[str]:
+    return frozenset(t for t in normalized.split() if _NUMBER.match(t))
+
+
+def numbers_agree(a: frozenset[str], b: frozenset[str]) -> bool:
+    return a <= b or b <= a
+
+
+@dataclass(frozen=True)
+class Report:
+    """One claim in one article, and where it comes from."""
+
+    article: str
+    attribution_id: str
+    claim: str
+    source: str  # who the article attributes it to, as written (or the relay's name)
+    publisher: str  # the publisher's name
+    origin: str  # the origin's key: an ownership group, or a normalised name
+    origin_label: str
+    date: str | None
+    # the chain of ownership groups the article cites: publisher, relay, source outlet
+    chain: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cluster:
+    reports: tuple[Report, ...]
+    origins: dict[str, str]  # key -> label
+    flags: tuple[str, ...] = ()
+
+    @property
+    def articles(self) -> list[str]:
+        return list(dict.fromkeys(r.article for r in self.reports))
+
+    @property
+    def sources(self) -> list[str]:
+        return list(dict.fromkeys(r.source for r in self.reports))
+
+    @property
+    def publishers(self) -> list[str]:
+        return list(dict.fromkeys(r.publisher for r in self.reports))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "claims": [asdict(r) for r in self.reports],
+            "sources": self.sources,
+            "independent_origins": list(self.origins.values()),
+            "flags": list(self.flags),
+        }
+
+
+@dataclass
+class _Origins:
+    """Keys and labels of publishers and sources, through the registry, cached."""
+
+    registry: Registry
+    group: dict[str, str] = field(default_factory=dict)  # outlet id -> ownership group
+    publishers: dict[str, str | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.group = ownership_groups(self.registry)
+
+    def outlet_key(self, outlet: str) -> str:
+        return self.group.get(outlet, outlet)
+
+    def publisher_outlet(self, publisher: str) -> str | None:
+        if publisher not in self.publishers:
+            outlets = self.registry.outlets
+            found = publisher if publisher in outlets else None
+            if found is None and publisher:
+                found = self.registry.matcher.match(publisher).outlet
+            self.publishers[publisher] = found
+        return self.publishers[publisher]
+
+    def label(self, outlet: str) -> str:
+        o = self.registry.outlets.get(outlet)
+        return o.name if o else outlet
+
+    def name_key(self, name: str) -> str:
+        """A named source's key: its acronym where it has one ("l'USGS", "l'institut
+        américain de géophysique USGS"), else its name without case and accents."""
+        acronym = _ACRONYM.search(name)
+        return "name:" + normalize(acronym.group(0) if acronym else name)
+
+
+def ownership_groups(registry: Registry) -> dict[str, str]:
+    """Each outlet's ownership group: outlets linked by an owner in common, directly or
+    through others, named by their smallest id."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for o in registry.outlets.values():
+        for owner in _owners(o):
+            a, b = find(o.id), find("owner:" + owner)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[str]] = {}
+    for outlet in registry.outlets:
+        groups.setdefault(find(outlet), []).append(outlet)
+    return {o: min(members) for members in groups.values() for o in members}
+
+
+def reports(claims: pd.DataFrame, registry: Registry) -> list[Report]:
+    """Each claim's report: its publisher, its source and its origin."""
+    keys = _Origins(registry)
+    out = []
+    columns = ("article", "attribution_id", "claim", "claimant", "source_kind")
+    rest = ("outlet", "via", "publisher", "date_published")
+    for article, aid, claim, claimant, kind, outlet, via, publisher, date in zip(
+        *(claims[c] for c in (*columns, *rest)), strict=True
+    ):
+        publisher = publisher if isinstance(publisher, str) and publisher else str(article)
+        pub_outlet = keys.publisher_outlet(publisher)
+        pub_key = keys.outlet_key(pub_outlet) if pub_outlet else keys.name_key(publisher)
+        pub_label = keys.label(pub_outlet) if pub_outlet else publisher
+        outlet = outlet if isinstance(outlet, str) and outlet else None
+        via = via if isinstance(via, str) and via else None
+        named = claimant if isinstance(claimant, str) and claimant else None
+        if kind == "publisher_self":
+            outlet = outlet or pub_outlet
+        chain = [pub_key]
+        if via:
+            chain.append(keys.outlet_key(via))
+        if outlet:
+            chain.append(keys.outlet_key(outlet))
+        if kind == "publisher_self" and not outlet:
+            origin, label = pub_key, pub_label
+        elif outlet:
+            origin, label = keys.outlet_key(outlet), keys.label(outlet)
+        elif named and kind not in UNNAMED_KINDS:
+            origin, label = keys.name_key(named), named
+        elif via:
+            origin, label = keys.outlet_key(via), keys.label(via)
+        else:
+            origin, label = pub_key, pub_label
+        source = named or (keys.label(via) if via else "(no source)")
+        out.append(
+            Report(
+                article=str(article),
+                attribution_id=str(aid),
+                claim=str(claim),
+                source=source,
+                publisher=pub_label,
+                origin=origin,
+                origin_label=label,
+                date=date if isinstance(date, str) and date else None,
+                chain=tuple(chain),
+            )
+        )
+    return out
+
+
+def similar_pairs(
+    texts: Sequence[str], articles: Sequence[str], threshold: float = SIMILARITY_THRESHOLD
+) -> list[tuple[int, int, float]]:
+    """(i, j, cosine) of the claims that report the same fact (see the module's doc)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    n = len(texts)
+    normalized = [normalize_claim(t) for t in texts]
+    if n < 2 or not any(normalized):
+        return []
+    vectorizer = TfidfVectorizer(
+        token_pattern=r"\S+",
+        ngram_range=(1, 2),
+        stop_words=sorted(_STOP_WORDS),
+        sublinear_tf=True,
+        max_df=max(COMMON_MIN, int(COMMON_SHARE * n)) if n > COMMON_MIN else 1.0,
+        dtype=np.float32,
+    )
+    try:
+        matrix = vectorizer.fit_transform(normalized).tocsr()
+    except ValueError:  # nothing left once function words are gone
+        return []
+    transposed = matrix.T.tocsc()
+    nums = [numbers(t) for t in normalized]
+    short = np.array([sum(w not in _STOP_WORDS for w in t.split()) < MIN_WORDS for t in normalized])
+    article_codes = pd.factorize(pd.Series(articles))[0]
+    pairs = []
+    for start in range(0, n, CHUNK):
+        block = (matrix[start : start + CHUNK] @ transposed).tocoo()
+        rows = block.row + start
+        keep = (block.col > rows) & (block.data >= threshold - 1e-6)
+        keep &= article_codes[rows] != article_codes[block.col]
+        keep &= ~short[rows] & ~short[block.col]
+        for i, j, s in zip(rows[keep], block.col[keep], block.data[keep], strict=True):
+            if numbers_agree(nums[i], nums[j]):
+                pairs.append((int(i), int(j), float(s)))
+    return pairs
+
+
+def corroborate(
+    claims: pd.DataFrame, registry: Registry, threshold: float = SIMILARITY_THRESHOLD
+) -> list[Cluster]:
+    """Clusters of claims reporting the same fact in two articles or more, largest first,
+    each with its independent origins and flags."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if claims.empty:
+        return []
+    found = reports(claims, registry)
+    pairs = similar_pairs([r.claim for r in found], [r.article for r in found], threshold)
+    if not pairs:
+        return []
+    i, j, _ = zip(*pairs, strict=True)
+    n = len(found)
+    graph = coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    members: dict[int, list[int]] = {}
+    for k in sorted(set(i) | set(j)):
+        members.setdefault(int(labels[k]), []).append(k)
+    clusters = [_cluster([found[k] for k in ks], registry) for ks in members.values()]
+    return sorted(clusters, key=lambda c: (-len(c.articles), c.reports[0].article))
+
+
+def _cluster(group: list[Report], registry: Registry) -> Cluster:
+    group.sort(key=lambda r: (r.date or "", r.article))
+    origins = dict.fromkeys(r.origin for r in group)
+    labels = {r.origin: r.origin_label for r in reversed(group)}
+    cluster = Cluster(tuple(group), {o: labels[o] for o in origins})
+    return Cluster(cluster.reports, cluster.origins, tuple(_flags(cluster, registry)))
+
+
+def _flags(cluster: Cluster, registry: Registry) -> Iterable[str]:
+    origins = cluster.origins
+    if len(origins) == 1:
+        yield f"single origin: every report traces back to {next(iter(origins.values()))}"
+    loop = circular(cluster.reports)
+    if loop:
+        yield "circular reporting: " + " → ".join(_label(k, cluster, registry) for k in loop)
+    outlets = [registry.outlets.get(k) for k in origins]
+    known = [o for o in outlets if o is not None]
+    if known and len(known) == len(outlets):
+        if all(o.state_affiliated for o in known):
+            yield "only state-affiliated origins"
+        axes = {o.alignment.axis if o.alignment else None for o in known}
+        if len(known) >= 2 and len(axes) == 1 and None not in axes:
+            yield f"every origin has one alignment: {next(iter(axes))}"
+
+
+def _label(key: str, cluster: Cluster, registry: Registry) -> str:
+    if key in registry.outlets:
+        return registry.outlets[key].name
+    for r in cluster.reports:
+        if r.origin == key:
+            return r.origin_label
+    return key.removeprefix("name:")
+
+
+def circular(group: Iterable[Report]) -> tuple[str, ...]:
+    """A citation loop among the reports, as the keys along it (the first one again at the
+    end), or (): A cites B which cites A, or an outlet cites a relay of its own story."""
+    import networkx as nx
+
+    graph: Any = nx.DiGraph()
+    for r in group:
+        graph.add_edges_from(itertools.pairwise(r.chain))
+    graph.remove_edges_from(list(nx.selfloop_edges(graph)))  # self-citation is no loop
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        return ()
+    return (*(a for a, _ in cycle), cycle[0][0])
+
+
+def also_reported(clusters: Sequence[Cluster], article_id: str, attribution_id: str) -> str | None:
+    """'also reported by X, Y (N independent origins)' for a claim that other articles
+    report too, else None."""
+    for cluster in clusters:
+        if any(
+            r.article == article_id and r.attribution_id == attribution_id for r in cluster.reports
+        ):
+            others = list(
+                dict.fromkeys(r.publisher for r in cluster.reports if r.article != article_id)
+            )
+            if not others:
+                return None
+            n = len(cluster.origins)
+            return (
+                f"also reported by {', '.join(others)} "
+                f"({n} independent origin{'s' if n != 1 else ''})"
+            )
+    return None
