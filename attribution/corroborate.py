@@ -50,7 +50,7 @@ _WORDS: dict[str, Any] = yaml.safe_load(
     resources.files("attribution").joinpath("data/corroboration.yaml").read_text("utf-8")
 )
 _NUMBER_WORDS: dict[str, str] = {k: str(v) for k, v in _WORDS["number_words"].items()}
-_STOP_WORDS = frozenset(_WORDS["stop_words"])
+_STOP_WORDS = frozenset(_WORDS["stop_words"].split())
 # thousands separators: a space (also no-break), a dot, a comma or an apostrophe before
 # exactly three digits
 _THOUSANDS = re.compile(r"(?<=\d)[\s\u00a0\u202f.,'’](?=\d{3}(?!\d))")
