@@ -241,3 +241,43 @@ def test_a_bad_store_is_one_line(tmp_path: Path, content: bytes | None) -> None:
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "bad.db" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+async def test_the_review_app_says_who_else_reports_the_claim(
+    tmp_path: Path, registry: Registry
+) -> None:
+    import io
+
+    from rich.console import Console
+    from textual.widgets import Static
+
+    from attribution.tui.app import ReviewApp
+    from attribution.tui.article import ArticleScreen
+
+    with Store(tmp_path / "c.db") as store:
+        store.save(record("a1", "le-monde", "2026-03-01", [{"claim": BRIDGE, "outlet": "afp"}]))
+        store.save(
+            record("a2", "le-figaro", "2026-03-02", [{"claim": BRIDGE_AGAIN, "outlet": "reuters"}])
+        )
+        store.save(record("a3", "la-croix", "2026-03-02", [{"claim": BRIDGE, "outlet": "afp"}]))
+        store.save(record("a4", "liberation", "2026-03-02", [{"claim": HARBOUR, "outlet": "ap"}]))
+        app = ReviewApp(store, registry, "alice")
+
+        def source_panel() -> str:
+            console = Console(width=200, record=True, file=io.StringIO())
+            console.print(app.screen.query_one("#source", Static).content)
+            return console.export_text()
+
+        async with app.run_test(size=(160, 50)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("enter")  # the first article: a1
+            await pilot.pause()
+            assert isinstance(app.screen, ArticleScreen)
+            assert app.screen.article_id == "a1"
+            assert "also reported by Le Figaro, La Croix (2 independent origins)" in source_panel()
+            app.open_article("a4")  # its claim: no other article reports it
+            await pilot.pause()
+            assert isinstance(app.screen, ArticleScreen)
+            assert app.screen.article_id == "a4"
+            assert "also reported" not in source_panel()
