@@ -57,13 +57,13 @@ _THOUSANDS = re.compile(r"(?<=\d)[\s\u00a0\u202f.,'’](?=\d{3}(?!\d))")
 _DECIMAL = re.compile(r"(?<=\d),(?=\d)")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_ACCENTS = re.compile(r"[\u0300-\u036f]")  # combining marks, once letters are decomposed
 _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 
 
 def normalize_claim(text: str) -> str:
     """Lower case, no accents, numbers written one way, number words as digits."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = _ACCENTS.sub("", unicodedata.normalize("NFKD", text)).lower()
     text = _DECIMAL.sub(".", _THOUSANDS.sub("", text))
     return " ".join(_NUMBER_WORDS.get(t, t) for t in _TOKEN.findall(text))
 
@@ -248,20 +248,26 @@ def similar_pairs(
         matrix = vectorizer.fit_transform(normalized).tocsr()
     except ValueError:  # nothing left once function words are gone
         return []
-    transposed = matrix.T.tocsc()
+    transposed = matrix.T.tocsr()  # CSR by CSR: no conversion for each block
     nums = [numbers(t) for t in normalized]
+    counted = np.array([bool(x) for x in nums])
     short = np.array([sum(w not in _STOP_WORDS for w in t.split()) < MIN_WORDS for t in normalized])
     article_codes = pd.factorize(pd.Series(articles))[0]
-    pairs = []
+    pairs: list[tuple[int, int, float]] = []
     for start in range(0, n, CHUNK):
         block = (matrix[start : start + CHUNK] @ transposed).tocoo()
         rows = block.row + start
         keep = (block.col > rows) & (block.data >= threshold - 1e-6)
         keep &= article_codes[rows] != article_codes[block.col]
         keep &= ~short[rows] & ~short[block.col]
-        for i, j, s in zip(rows[keep], block.col[keep], block.data[keep], strict=True):
-            if numbers_agree(nums[i], nums[j]):
-                pairs.append((int(i), int(j), float(s)))
+        i, j, s = rows[keep], block.col[keep], block.data[keep]
+        both = counted[i] & counted[j]  # only then can numbers disagree
+        pairs += zip(i[~both].tolist(), j[~both].tolist(), s[~both].tolist(), strict=True)
+        pairs += [
+            (a, b, c)
+            for a, b, c in zip(i[both].tolist(), j[both].tolist(), s[both].tolist(), strict=True)
+            if numbers_agree(nums[a], nums[b])
+        ]
     return pairs
 
 
@@ -329,15 +335,18 @@ def circular(group: Iterable[Report]) -> tuple[str, ...]:
     end), or (): A cites B which cites A, or an outlet cites a relay of its own story."""
     import networkx as nx
 
-    graph: Any = nx.DiGraph()
-    for r in group:
-        graph.add_edges_from(itertools.pairwise(r.chain))
-    graph.remove_edges_from(list(nx.selfloop_edges(graph)))  # self-citation is no loop
+    # self-citation (a publisher citing itself) is no loop
+    edges = {(a, b) for r in group for a, b in itertools.pairwise(r.chain) if a != b}
+    citing, cited = {a for a, _ in edges}, {b for _, b in edges}
+    if len(citing & cited) < 2:
+        return ()  # a loop needs two keys that cite and are cited: the common case, quickly
+    graph: Any = nx.DiGraph(sorted(edges))
     try:
-        cycle = nx.find_cycle(graph)
+        keys = [a for a, _ in nx.find_cycle(graph)]
     except nx.NetworkXNoCycle:
         return ()
-    return (*(a for a, _ in cycle), cycle[0][0])
+    first = keys.index(min(keys))  # told the same way each time
+    return (*keys[first:], *keys[:first], keys[first])
 
 
 def also_reported(clusters: Sequence[Cluster], article_id: str, attribution_id: str) -> str | None:

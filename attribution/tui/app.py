@@ -228,8 +228,8 @@ class ReviewApp(App[None]):
 
     def show_corroboration(self, clusters: list[Cluster]) -> None:
         self.clusters = clusters
-        if isinstance(self.screen, ArticleScreen):
-            self.screen.show_current()
+        if isinstance(self.screen, ArticleScreen) and self.screen.rows:
+            self.screen.show_current()  # an article screen that has loaded its claims
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, articles: Sequence[str]) -> None:

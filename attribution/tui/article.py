@@ -175,9 +175,7 @@ class ArticleScreen(Screen[None]):
             widget.set_class(is_current, "current")
             if is_current:
                 self.query_one("#text", VerticalScroll).scroll_to_widget(widget, animate=False)
-        also = (
-            also_reported(self.review.clusters, self.article_id, row["id"]) if row else None
-        )
+        also = also_reported(self.review.clusters, self.article_id, row["id"]) if row else None
         self.query_one("#source", Static).update(source_panel(row, self.review.registry, also))
         self.review.position = (self.article_id, current_id)
 
