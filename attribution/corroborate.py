@@ -12,7 +12,9 @@ Two claims report the same fact when
   may give more detail, never other figures: "12 morts" and "15 morts" are two facts);
 - they come from different articles, and each has at least `MIN_WORDS` words that are not
   function words (a short claim such as "ce bilan est provisoire" fits any story).
-Claims linked this way, directly or through others, form a cluster.
+Claims linked this way, directly or through others, form a cluster, the closest pairs
+first, so long as the numbers of every two claims in it agree (a claim without numbers
+does not join "12 morts" and "15 morts" into one cluster).
 
 A report's origin is where the claim comes from as far as the article lets one see: the
 named source (an outlet, an official, an organisation, a person); for an anonymous,
@@ -226,16 +228,48 @@ def reports(claims: pd.DataFrame, registry: Registry) -> list[Report]:
     return out
 
 
+def same_facts(
+    texts: Sequence[str], articles: Sequence[str], threshold: float = SIMILARITY_THRESHOLD
+) -> list[list[int]]:
+    """The claims (by index) that report one fact, in groups (see the module's doc)."""
+    pairs, nums = similar_pairs(texts, articles, threshold)
+    parent = list(range(len(texts)))
+    held: dict[int, set[frozenset[str]]] = {}  # each group's distinct sets of numbers
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for i, j, _ in sorted(pairs, key=lambda p: -p[2]):  # the closest first
+        a, b = root(i), root(j)
+        if a == b:
+            continue
+        mine, theirs = held.pop(a, {nums[a]}), held.pop(b, {nums[b]})
+        if all(numbers_agree(x, y) for x in mine for y in theirs):
+            parent[b] = a
+            held[a] = mine | theirs
+        else:
+            held[a], held[b] = mine, theirs
+    groups: dict[int, list[int]] = {}
+    for k in sorted({k for i, j, _ in pairs for k in (i, j)}):
+        groups.setdefault(root(k), []).append(k)
+    return [g for g in groups.values() if len(g) > 1]
+
+
 def similar_pairs(
     texts: Sequence[str], articles: Sequence[str], threshold: float = SIMILARITY_THRESHOLD
-) -> list[tuple[int, int, float]]:
-    """(i, j, cosine) of the claims that report the same fact (see the module's doc)."""
+) -> tuple[list[tuple[int, int, float]], list[frozenset[str]]]:
+    """(i, j, cosine) of the claims whose wording is close and whose numbers agree, and
+    each claim's numbers."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     n = len(texts)
     normalized = [normalize_claim(t) for t in texts]
+    nums = [numbers(t) for t in normalized]
     if n < 2 or not any(normalized):
-        return []
+        return [], nums
     vectorizer = TfidfVectorizer(
         token_pattern=r"\S+",
         ngram_range=(1, 2),
@@ -247,9 +281,8 @@ def similar_pairs(
     try:
         matrix = vectorizer.fit_transform(normalized).tocsr()
     except ValueError:  # nothing left once function words are gone
-        return []
+        return [], nums
     transposed = matrix.T.tocsr()  # CSR by CSR: no conversion for each block
-    nums = [numbers(t) for t in normalized]
     counted = np.array([bool(x) for x in nums])
     short = np.array([sum(w not in _STOP_WORDS for w in t.split()) < MIN_WORDS for t in normalized])
     article_codes = pd.factorize(pd.Series(articles))[0]
@@ -268,7 +301,7 @@ def similar_pairs(
             for a, b, c in zip(i[both].tolist(), j[both].tolist(), s[both].tolist(), strict=True)
             if numbers_agree(nums[a], nums[b])
         ]
-    return pairs
+    return pairs, nums
 
 
 def corroborate(
@@ -276,23 +309,11 @@ def corroborate(
 ) -> list[Cluster]:
     """Clusters of claims reporting the same fact in two articles or more, largest first,
     each with its independent origins and flags."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     if claims.empty:
         return []
     found = reports(claims, registry)
-    pairs = similar_pairs([r.claim for r in found], [r.article for r in found], threshold)
-    if not pairs:
-        return []
-    i, j, _ = zip(*pairs, strict=True)
-    n = len(found)
-    graph = coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    members: dict[int, list[int]] = {}
-    for k in sorted(set(i) | set(j)):
-        members.setdefault(int(labels[k]), []).append(k)
-    clusters = [_cluster([found[k] for k in ks], registry) for ks in members.values()]
+    groups = same_facts([r.claim for r in found], [r.article for r in found], threshold)
+    clusters = [_cluster([found[k] for k in ks], registry) for ks in groups]
     return sorted(clusters, key=lambda c: (-len(c.articles), c.reports[0].article))
 
 

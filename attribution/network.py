@@ -26,6 +26,7 @@ from attribution.model import UNNAMED_KINDS
 from attribution.registry import Registry, normalize
 
 FORMATS = ("graphml", "gexf", "csv", "json")
+PUBLISHER_COLOUR, SOURCE_COLOUR = "#4878a8", "#e0a040"
 RELIED_ON_MIN = 2  # an outlet cited by this many publishers or more is one others rely on
 
 
@@ -188,6 +189,7 @@ def plot_graph(graph: Any, path: str | IO[bytes], format: str | None = None) -> 
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
     if format is None and isinstance(path, str):
         format = os.path.splitext(path)[1].lstrip(".").lower() or "png"
@@ -201,8 +203,10 @@ def plot_graph(graph: Any, path: str | IO[bytes], format: str | None = None) -> 
         )
         ax.axis("off")
         if len(graph):
-            layout = nx.kamada_kawai_layout(graph) if len(graph) > 2 else nx.circular_layout(graph)
-            colours = ["#4878a8" if graph.nodes[n].get("publisher") else "#e0a040" for n in graph]
+            # spread out, and the same picture for the same corpus
+            layout = nx.spring_layout(graph, k=2.5 / len(graph) ** 0.5, seed=18)
+            publishers = [bool(graph.nodes[n].get("publisher")) for n in graph]
+            colours = [PUBLISHER_COLOUR if p else SOURCE_COLOUR for p in publishers]
             sizes = [300 + 150 * graph.in_degree(n) for n in graph]
             nx.draw_networkx_nodes(graph, layout, node_color=colours, node_size=sizes, ax=ax)
             widths = [0.8 + 0.6 * d["claims"] for _, _, d in graph.edges(data=True)]
@@ -217,7 +221,14 @@ def plot_graph(graph: Any, path: str | IO[bytes], format: str | None = None) -> 
                 connectionstyle="arc3,rad=0.08",
             )
             labels = {n: _short(graph.nodes[n].get("label", n)) for n in graph}
-            nx.draw_networkx_labels(graph, layout, labels, font_size=8, ax=ax)
+            nx.draw_networkx_labels(graph, layout, labels, font_size=10, ax=ax)
+            ax.legend(
+                handles=[
+                    Line2D([], [], marker="o", ls="", color=PUBLISHER_COLOUR, label="publisher"),
+                    Line2D([], [], marker="o", ls="", color=SOURCE_COLOUR, label="cited source"),
+                ],
+                loc="lower right",
+            )
         fig.tight_layout()
         fig.savefig(path, dpi=100, format=format or "png")
     finally:

@@ -128,6 +128,18 @@ def test_numbers_that_disagree_are_two_facts(store: Store, registry: Registry) -
     assert clusters_of(store, registry) == []
 
 
+def test_a_claim_without_numbers_does_not_join_two_tolls(store: Store, registry: Registry) -> None:
+    store.save(record("a1", "le-monde", "2026-03-01", [{"claim": BRIDGE, "outlet": "afp"}]))
+    store.save(
+        record("a2", "le-figaro", "2026-03-01", [{"claim": BRIDGE_OTHER_TOLL, "outlet": "afp"}])
+    )
+    vague = "le pont de Morlanne s'est effondré mardi et des personnes ont été blessées"
+    store.save(record("a3", "la-croix", "2026-03-01", [{"claim": vague, "outlet": "afp"}]))
+    [cluster] = clusters_of(store, registry)
+    assert len(cluster.articles) == 2
+    assert "a3" in cluster.articles
+
+
 def test_a_single_origin_behind_every_report(store: Store, registry: Registry) -> None:
     """Three outlets, one origin: the ministry (named directly, or relayed by an agency),
     and a publisher's own anonymous sources relayed by the same ministry's words."""
