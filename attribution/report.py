@@ -71,7 +71,7 @@ def _accuracies(t: Tally) -> tuple[str, str, str, str, str, str]:
 
 
 def print_audit(rows: list[AuditRow], console: Console | None = None) -> None:
-    console = console or Console(width=None if sys.stdout.isatty() else 140)
+    console = console or Console(width=None if sys.stdout.isatty() else 110)
     table = Table(title="outlet mix", show_lines=False)
     for name in (
         "scope",
@@ -132,7 +132,7 @@ def print_network(metrics: Metrics, console: Console | None = None, top: int = 1
 
 def print_clusters(clusters: list[Cluster], console: Console | None = None) -> None:
     """One row per claim reported in several articles."""
-    console = console or Console(width=None if sys.stdout.isatty() else 140)
+    console = console or Console(width=None if sys.stdout.isatty() else 110)
     if not clusters:
         console.print("no claim is reported by two articles")
         return
