@@ -23,7 +23,26 @@ from attribution.registry import load_registry
 CLAIMS = 100_000
 CLAIMS_PER_ARTICLE = 5
 VOCABULARY = 40_000
-FUNCTION_WORDS = "le la les de des du et a été ont dans par pour sur un une selon que".split()
+FUNCTION_WORDS = [
+    "le",
+    "la",
+    "les",
+    "de",
+    "des",
+    "du",
+    "et",
+    "a",
+    "été",
+    "ont",
+    "dans",
+    "par",
+    "pour",
+    "sur",
+    "un",
+    "une",
+    "selon",
+    "que",
+]
 PLACES = [f"Ville{k}" for k in range(2_000)]
 
 
@@ -82,8 +101,10 @@ def claims_table(n: int, rng: random.Random) -> pd.DataFrame:
                 "article": f"a{k // CLAIMS_PER_ARTICLE}",
                 "attribution_id": f"c{k}",
                 "claim": text,
-                "claimant": {"outlet": outlet, "official": f"le ministre {rng.randint(1, 300)}"}
-                .get(kind, "des sources"),
+                "claimant": {
+                    "outlet": outlet,
+                    "official": f"le ministre {rng.randint(1, 300)}",
+                }.get(kind, "des sources"),
                 "source_kind": kind,
                 "outlet": outlet,
                 "via": via,
