@@ -108,10 +108,6 @@ class Cluster:
     def sources(self) -> list[str]:
         return list(dict.fromkeys(r.source for r in self.reports))
 
-    @property
-    def publishers(self) -> list[str]:
-        return list(dict.fromkeys(r.publisher for r in self.reports))
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "articles": self.articles,
@@ -319,19 +315,18 @@ def corroborate(
 
 def _cluster(group: list[Report], registry: Registry) -> Cluster:
     group.sort(key=lambda r: (r.date or "", r.article))
-    origins = dict.fromkeys(r.origin for r in group)
-    labels = {r.origin: r.origin_label for r in reversed(group)}
-    cluster = Cluster(tuple(group), {o: labels[o] for o in origins})
-    return Cluster(cluster.reports, cluster.origins, tuple(_flags(cluster, registry)))
+    origins: dict[str, str] = {}
+    for r in group:
+        origins.setdefault(r.origin, r.origin_label)
+    return Cluster(tuple(group), origins, tuple(_flags(group, origins, registry)))
 
 
-def _flags(cluster: Cluster, registry: Registry) -> Iterable[str]:
-    origins = cluster.origins
+def _flags(group: list[Report], origins: dict[str, str], registry: Registry) -> Iterable[str]:
     if len(origins) == 1:
         yield f"single origin: every report traces back to {next(iter(origins.values()))}"
-    loop = circular(cluster.reports)
+    loop = circular(group)
     if loop:
-        yield "circular reporting: " + " → ".join(_label(k, cluster, registry) for k in loop)
+        yield "circular reporting: " + " → ".join(_label(k, origins, registry) for k in loop)
     outlets = [registry.outlets.get(k) for k in origins]
     known = [o for o in outlets if o is not None]
     if known and len(known) == len(outlets):
@@ -342,13 +337,10 @@ def _flags(cluster: Cluster, registry: Registry) -> Iterable[str]:
             yield f"every origin has one alignment: {next(iter(axes))}"
 
 
-def _label(key: str, cluster: Cluster, registry: Registry) -> str:
+def _label(key: str, origins: dict[str, str], registry: Registry) -> str:
     if key in registry.outlets:
         return registry.outlets[key].name
-    for r in cluster.reports:
-        if r.origin == key:
-            return r.origin_label
-    return key.removeprefix("name:")
+    return origins.get(key, key.removeprefix("name:"))
 
 
 def circular(group: Iterable[Report]) -> tuple[str, ...]:

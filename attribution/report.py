@@ -71,7 +71,7 @@ def _accuracies(t: Tally) -> tuple[str, str, str, str, str, str]:
 
 
 def print_audit(rows: list[AuditRow], console: Console | None = None) -> None:
-    console = console or Console(width=None if sys.stdout.isatty() else 110)
+    console = console or Console(width=None if sys.stdout.isatty() else 140)
     table = Table(title="outlet mix", show_lines=False)
     for name in (
         "scope",

@@ -213,10 +213,11 @@ class ReviewApp(App[None]):
             if screen is not None:
                 screen.show_filters()
 
-    @work(thread=True, exclusive=True, group="corroborate")
+    @work(thread=True, exclusive=True, group="corroborate", exit_on_error=False)
     def corroborate(self) -> None:
         """Which claims other articles report too (`attribution corroborate`), in the
-        background: the source panel says so once it is known."""
+        background: the source panel says so once it is known (and says nothing if it
+        cannot be known: the review goes on)."""
         from attribution.audit import kept_claims
         from attribution.corroborate import corroborate
         from attribution.export import claims_frame
