@@ -134,11 +134,7 @@ class _Origins:
 
     def publisher_outlet(self, publisher: str) -> str | None:
         if publisher not in self.publishers:
-            outlets = self.registry.outlets
-            found = publisher if publisher in outlets else None
-            if found is None and publisher:
-                found = self.registry.matcher.match(publisher).outlet
-            self.publishers[publisher] = found
+            self.publishers[publisher] = self.registry.outlet_of(publisher)
         return self.publishers[publisher]
 
     def label(self, outlet: str) -> str:

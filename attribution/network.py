@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,7 +25,6 @@ from attribution.files import written
 from attribution.model import UNNAMED_KINDS
 from attribution.registry import Registry, normalize
 
-FORMATS = ("graphml", "gexf", "csv", "json")
 PUBLISHER_COLOUR, SOURCE_COLOUR = "#4878a8", "#e0a040"
 RELIED_ON_MIN = 2  # an outlet cited by this many publishers or more is one others rely on
 
@@ -78,6 +77,7 @@ def _count(graph: Any, a: str, b: str, anonymous: bool, date: str) -> None:
 class _Nodes:
     graph: Any
     registry: Registry
+    publishers: dict[str, str] = field(default_factory=dict)  # name -> node
 
     def outlet(self, outlet_id: str) -> str:
         if outlet_id not in self.graph:
@@ -98,12 +98,12 @@ class _Nodes:
         return outlet_id
 
     def publisher(self, publisher: str) -> str:
-        found = publisher if publisher in self.registry.outlets else None
-        if found is None:
-            found = self.registry.matcher.match(publisher).outlet
-        node = self.outlet(found) if found else self._other(f"publisher:{publisher}", publisher)
-        self.graph.nodes[node]["publisher"] = True
-        return node
+        if publisher not in self.publishers:
+            found = self.registry.outlet_of(publisher)
+            node = self.outlet(found) if found else self._other(f"publisher:{publisher}", publisher)
+            self.graph.nodes[node]["publisher"] = True
+            self.publishers[publisher] = node
+        return self.publishers[publisher]
 
     def source(self, outlet: str, claimant: str, kind: str) -> str:
         if outlet:
@@ -248,16 +248,7 @@ def filter_claims(
         dates = claims["date_published"].fillna("").astype(str)
         keep &= dates.str.slice(0, len(since)) >= since
     if publisher is not None:
-        wanted = registry.matcher.match(publisher).outlet or publisher
-        keep &= _publisher_ids(claims["publisher"], registry) == wanted
+        wanted = registry.outlet_of(publisher) or publisher
+        ids = {p: registry.outlet_of(p) or p for p in set(claims["publisher"]) if _text(p)}
+        keep &= claims["publisher"].map(ids) == wanted
     return claims[keep]
-
-
-def _publisher_ids(publishers: pd.Series, registry: Registry) -> pd.Series:
-    """Each claim's publisher as a registry id where it names one."""
-    ids = {
-        p: p if p in registry.outlets else (registry.matcher.match(p).outlet or p)
-        for p in set(publishers)
-        if isinstance(p, str) and p
-    }
-    return publishers.map(ids)
