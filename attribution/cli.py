@@ -771,7 +771,7 @@ class CorroborateFormat(StrEnum):
 
 @app.command()
 def corroborate(
-    db: DbOption = DEFAULT_DB,
+    db: Annotated[str, typer.Argument(envvar="ATTRIBUTION_DB", help=DB_HELP)] = DEFAULT_DB,
     threshold: Annotated[
         float | None,
         typer.Option(

@@ -237,7 +237,7 @@ def test_the_command_prints_the_clusters(tmp_path: Path) -> None:
     with Store(tmp_path / "c.db") as store:
         store.save(record("a1", "le-monde", "2026-03-01", [{"claim": BRIDGE, "outlet": "afp"}]))
         store.save(record("a2", "le-figaro", "2026-03-01", [{"claim": BRIDGE, "outlet": "afp"}]))
-    done = run_cli("corroborate", "--db", str(tmp_path / "c.db"))
+    done = run_cli("corroborate", str(tmp_path / "c.db"))
     assert done.returncode == 0, done.stderr
     assert "single origin" in done.stdout
     assert "Morlanne" in done.stdout
@@ -248,7 +248,7 @@ def test_a_bad_store_is_one_line(tmp_path: Path, content: bytes | None) -> None:
     path = tmp_path / "bad.db"
     if content is not None:
         path.write_bytes(content)
-    done = run_cli("corroborate", "--db", str(path))
+    done = run_cli("corroborate", str(path))
     assert done.returncode == 1
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "bad.db" in done.stderr
