@@ -784,7 +784,8 @@ def report(
     if not isinstance(target, Path) or target.exists():
         with _open_store(db, create=False) as database:
             if database.articles(article):
-                html = article_report(database, article, reg)
+                lines = _also_reported(database, article, reg)
+                html = article_report(database, article, reg, also_reported=lines)
     if html is None:
         path = Path(article)
         if not path.is_file():
@@ -803,6 +804,118 @@ def report(
     with written(output) as file:
         file.write_text(html, encoding="utf-8")
     _note(f"{output}: report written")
+
+
+def _also_reported(store: Any, article: str, reg: Any) -> dict[str, str]:
+    """By attribution id, who else in the store reports the same claim."""
+    from attribution.audit import kept_claims
+    from attribution.corroborate import also_reported, corroborate
+    from attribution.export import claims_frame
+
+    clusters = corroborate(kept_claims(claims_frame(store, reg)), reg)
+    ids = [r["id"] for r in store.attributions(article=article)]
+    return {i: line for i in ids if (line := also_reported(clusters, article, i))}
+
+
+class NetworkFormat(StrEnum):
+    graphml = "graphml"
+    gexf = "gexf"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def network(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Write the network here.")],
+    format: Annotated[
+        NetworkFormat | None,
+        typer.Option("--format", "-f", help="File format (default: from the file's name)."),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    since: Annotated[
+        str | None, typer.Option(help="Only articles published since (ISO date).")
+    ] = None,
+    publisher: Annotated[
+        str | None, typer.Option(help="Only this publisher's articles (registry id or name).")
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="Also draw the network to this PNG (small corpora).")
+    ] = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Who cites whom: the directed graph publisher -> cited source (relays as publisher ->
+    relay -> source), for Gephi or Cytoscape, and the corpus's citation metrics."""
+    from attribution.audit import kept_claims
+    from attribution.export import claims_frame
+    from attribution.network import citation_graph, filter_claims, metrics, write_graph
+    from attribution.report import print_network
+
+    _check_since(since)
+    chosen = format.value if format is not None else output.suffix.lstrip(".").lower()
+    if chosen not in NetworkFormat.__members__:
+        raise AttributionError(
+            f"{output}: say the format with --format (graphml, gexf, csv or json), "
+            "or give the file one of these extensions"
+        )
+    reg = _registry(registry)
+    with _open_store(db, create=False) as database:
+        frame = claims_frame(database, reg)
+    graph = citation_graph(filter_claims(kept_claims(frame), reg, since, publisher), reg)
+    write_graph(graph, output, chosen)
+    _note(f"{output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({chosen})")
+    if plot is not None:
+        from attribution.files import written
+        from attribution.network import plot_graph
+
+        with written(plot) as target:
+            plot_graph(graph, str(target), format=_image_format(plot))
+        _note(f"{plot}: network drawn")
+    print_network(metrics(graph))
+
+
+class CorroborateFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def corroborate(
+    db: Annotated[str, typer.Argument(envvar="ATTRIBUTION_DB", help=DB_HELP)] = DEFAULT_DB,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            help="Cosine similarity from which two claims report one fact (default 0.5).",
+            min=0,
+            max=1,
+        ),
+    ] = None,
+    format: Annotated[CorroborateFormat, typer.Option("--format", "-f")] = (
+        CorroborateFormat.table
+    ),
+    registry: RegistryOption = None,
+) -> None:
+    """Claims that several articles report: their sources, their independent origins
+    (relays, self-citation and common owners collapsed) and flags (single origin, circular
+    reporting, only state-affiliated origins, one alignment)."""
+    import json
+
+    from attribution.audit import kept_claims
+    from attribution.corroborate import SIMILARITY_THRESHOLD
+    from attribution.corroborate import corroborate as find_clusters
+    from attribution.export import claims_frame
+
+    reg = _registry(registry)
+    with _open_store(db, create=False) as database:
+        frame = claims_frame(database, reg)
+    clusters = find_clusters(
+        kept_claims(frame), reg, SIMILARITY_THRESHOLD if threshold is None else threshold
+    )
+    if format is CorroborateFormat.json:
+        typer.echo(json.dumps([c.as_dict() for c in clusters], ensure_ascii=False, indent=2))
+        return
+    from attribution.report import print_clusters
+
+    print_clusters(clusters)
 
 
 def _image_format(path: Path) -> str:

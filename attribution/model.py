@@ -172,6 +172,13 @@ class SourceKind(StrEnum):
     UNNAMED = "unnamed"
 
 
+# Sources that name no one: across articles they are not an origin of their own (the
+# outlet that relays them, else the publisher, vouches for them).
+UNNAMED_KINDS = frozenset(
+    {SourceKind.ANONYMOUS, SourceKind.WITNESS, SourceKind.UNNAMED, SourceKind.SOCIAL_MEDIA}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     start: int

@@ -398,6 +398,12 @@ class Registry:
     def matcher(self) -> Matcher:
         return Matcher(self)
 
+    def outlet_of(self, name: str) -> str | None:
+        """The outlet that a publisher's id or name stands for, if the registry has it."""
+        if name in self.outlets:
+            return name
+        return self.matcher.match(name).outlet if name else None
+
 
 def export_rows(registry: Registry) -> list[dict[str, Any]]:
     """One flat row per outlet: lists joined with " | ", no JSON in a cell."""

@@ -10,7 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from attribution.audit import AuditRow
+from attribution.corroborate import Cluster
 from attribution.evaluate import Report, Tally, error_summary
+from attribution.network import Metrics
 from attribution.terminal import plain, printable
 
 
@@ -103,3 +105,51 @@ def print_audit(rows: list[AuditRow], console: Console | None = None) -> None:
             console.print(
                 Text.assemble((f"{r.scope} ", "bold"), (printable(r.name), "bold"), ": ", flag)
             )
+
+
+def print_network(metrics: Metrics, console: Console | None = None, top: int = 15) -> None:
+    """The corpus's citation metrics: degrees, outlets many rely on, reciprocal pairs."""
+    console = console or Console(width=None if sys.stdout.isatty() else 110)
+    degrees = Table(title=f"Most cited (top {top})", show_header=True)
+    degrees.add_column("node")
+    degrees.add_column("cited by", justify="right")
+    degrees.add_column("cites", justify="right")
+    for label, n_in, n_out in metrics.degrees[:top]:
+        degrees.add_row(plain(label, keep_lines=False), str(n_in), str(n_out))
+    console.print(degrees)
+    relied = Table(title="Outlets several publishers rely on", show_header=True)
+    relied.add_column("outlet")
+    relied.add_column("publishers citing it", justify="right")
+    for label, n in metrics.relied_on[:top]:
+        relied.add_row(plain(label, keep_lines=False), str(n))
+    console.print(relied if metrics.relied_on else "no outlet is cited by two publishers")
+    if metrics.reciprocal:
+        pairs = "; ".join(f"{a} ⇄ {b}" for a, b in metrics.reciprocal)
+        console.print(plain(f"reciprocal citation: {pairs}"))
+    else:
+        console.print("no reciprocal citation")
+
+
+def print_clusters(clusters: list[Cluster], console: Console | None = None) -> None:
+    """One row per claim reported in several articles."""
+    console = console or Console(width=None if sys.stdout.isatty() else 110)
+    if not clusters:
+        console.print("no claim is reported by two articles")
+        return
+    table = Table(title=f"{len(clusters)} claims reported in several articles", show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("claim (earliest report)", ratio=3)
+    table.add_column("articles", justify="right")
+    table.add_column("sources", ratio=2)
+    table.add_column("independent origins", ratio=2)
+    table.add_column("flags", ratio=2, style="bold #e06060")
+    for k, c in enumerate(clusters, 1):
+        table.add_row(
+            str(k),
+            plain(c.reports[0].claim, keep_lines=False),
+            str(len(c.articles)),
+            plain("; ".join(c.sources), keep_lines=False),
+            plain(f"{len(c.origins)}: " + "; ".join(c.origins.values()), keep_lines=False),
+            plain("\n".join(c.flags)),
+        )
+    console.print(table)

@@ -17,6 +17,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import ProgressBar
 
+from attribution.corroborate import Cluster
 from attribution.registry import Registry
 from attribution.store import Store
 from attribution.terminal import printable
@@ -56,6 +57,7 @@ class ReviewApp(App[None]):
         self._saved_position: tuple[str | None, str | None] = (None, None)
         self.annotating: tuple[int, int] | None = None  # (done, total) while annotating
         self._listed_at = 0.0
+        self.clusters: list[Cluster] = []  # claims other articles report too
 
     def compose(self) -> ComposeResult:
         yield ProgressBar(id="progress", show_eta=True)
@@ -70,6 +72,8 @@ class ReviewApp(App[None]):
             self.push_screen(ArticleScreen(article, attribution))
         if self.paths:
             self.annotate(self.paths)
+        else:
+            self.corroborate()
 
     def save_position(self) -> None:
         if self.position != self._saved_position:
@@ -190,6 +194,7 @@ class ReviewApp(App[None]):
                     )
                 self.call_from_thread(self.show_annotating, done, max(total, done))
         self.call_from_thread(self.show_annotating, None, total)
+        self.call_from_thread(self.corroborate)
 
     def show_annotating(self, done: int | None, total: int) -> None:
         """How far the background annotation is (None: finished), in the progress bar and
@@ -207,6 +212,25 @@ class ReviewApp(App[None]):
             screen = self.articles_screen()
             if screen is not None:
                 screen.show_filters()
+
+    @work(thread=True, exclusive=True, group="corroborate", exit_on_error=False)
+    def corroborate(self) -> None:
+        """Which claims other articles report too (`attribution corroborate`), in the
+        background: the source panel says so once it is known (and says nothing if it
+        cannot be known: the review goes on)."""
+        from attribution.audit import kept_claims
+        from attribution.corroborate import corroborate
+        from attribution.export import claims_frame
+
+        with Store(self.store.target) as store:
+            claims = kept_claims(claims_frame(store, self.registry))
+        clusters = corroborate(claims, self.registry)
+        self.call_from_thread(self.show_corroboration, clusters)
+
+    def show_corroboration(self, clusters: list[Cluster]) -> None:
+        self.clusters = clusters
+        if isinstance(self.screen, ArticleScreen) and self.screen.rows:
+            self.screen.show_current()  # an article screen that has loaded its claims
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, articles: Sequence[str]) -> None:

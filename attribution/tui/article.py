@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from attribution.audit import audit, kept_claims, outlet_mix
+from attribution.corroborate import also_reported
 from attribution.export import claims_frame
 from attribution.model import SourceKind
 from attribution.terminal import plain, printable
@@ -174,7 +175,8 @@ class ArticleScreen(Screen[None]):
             widget.set_class(is_current, "current")
             if is_current:
                 self.query_one("#text", VerticalScroll).scroll_to_widget(widget, animate=False)
-        self.query_one("#source", Static).update(source_panel(row, self.review.registry))
+        also = also_reported(self.review.clusters, self.article_id, row["id"]) if row else None
+        self.query_one("#source", Static).update(source_panel(row, self.review.registry, also))
         self.review.position = (self.article_id, current_id)
 
     def show_audit(self) -> None:

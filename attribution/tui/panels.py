@@ -60,7 +60,11 @@ def shortened(text: str, chars: int) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-def source_panel(row: dict[str, Any] | None, registry: Registry) -> RenderableType:
+def source_panel(
+    row: dict[str, Any] | None, registry: Registry, also_reported: str | None = None
+) -> RenderableType:
+    """The current attribution's source, its registry card, and the other articles that
+    report its claim."""
     if row is None:
         return Text("No attribution selected.", style="dim")
     grid = Table.grid(padding=(0, 1))
@@ -81,6 +85,8 @@ def source_panel(row: dict[str, Any] | None, registry: Registry) -> RenderableTy
     )
     if row.get("note"):
         lines.add_row("note", row["note"])
+    if also_reported:
+        lines.add_row("corroboration", also_reported)
     outlet = registry.outlets.get(row["outlet"] or "")
     if outlet is None:
         match = str(row.get("outlet_match") or "")
