@@ -84,6 +84,11 @@ def _cited_by(parse: Parse, lex: Lexicon, f: Finding, cited_tok: Token) -> None:
     cited = head if head is not None and head.upos in ("NOUN", "PROPN", "PRON") else None
     cited = cited or _noun_before(parse, cited_tok)
     if cited is None:
+        if agent.i < f.source.i and any(  # "Interrogé par Reuters, le ministre a dit …"
+            parse.tokens[k].text == "," for k in range(agent.i + 1, f.source.i)
+        ):
+            f.via = agent
+            f.constructions += ["nested_relay"]
         return
     named = {t.i for t in mention_tokens(parse, f.source)}
     if cited.i in named and f.source.i != agent.i:  # "l'ONG X, citée par …": the name's word
