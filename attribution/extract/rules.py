@@ -752,6 +752,7 @@ def _tag_opener(parse: Parse, lex: Lexicon, cue: list[Token]) -> int | None:
     verb = cue[-1]
     while k >= sent.first and (
         parse.tokens[k].upos == "ADV"
+        or lower(parse.tokens[k]) in lex.dative_clitics  # "…, nous a expliqué X"
         or (lex.tag_subject_first and _in_subject_of(parse, parse.tokens[k], verb))
     ):
         k -= 1
@@ -923,6 +924,9 @@ def _tag_subject(parse: Parse, lex: Lexicon, verb: Token, cue: list[Token]) -> T
     clitic = clitic_subject(parse, lex, cue[0], verb)
     if clitic is not None:
         return clitic
+    after = None if lex.tag_subject_first else subject_after(parse, lex, verb)
+    if after is not None:
+        return after
     opener = _tag_opener(parse, lex, cue)  # "…, the minister said": the subject before the verb
     subject = subject_of(parse, lex, verb)
     if subject is not None and opener is not None and opener < subject.i < verb.i:
