@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from attribution.audit import AuditRow
-from attribution.corroborate import Cluster
 from attribution.evaluate import Report, Tally, error_summary
-from attribution.network import Metrics
 from attribution.terminal import plain, printable
+
+if TYPE_CHECKING:  # the heavy modules (pandas, networkx, scikit-learn) load where used
+    from attribution.audit import AuditRow
+    from attribution.corroborate import Cluster
+    from attribution.network import Metrics
 
 
 def _pct(value: float | None) -> str:
