@@ -92,3 +92,11 @@ def test_told_an_outlet_relays_through_it(en: Lexicon) -> None:
     assert first.claim.text == "the ship had sailed"
     assert second.via is not None
     assert second.via.span.text == "Radio Sud"
+
+
+def test_a_name_keeps_the_office_the_article_gave_it(en: Lexicon) -> None:
+    first, later = run("role_named_before", en)
+    assert first.source is not None
+    assert first.source.kind.value == "official"
+    assert later.source is not None
+    assert (later.source.span.text, later.source.kind.value) == ("Holt", "official")

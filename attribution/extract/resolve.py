@@ -173,7 +173,8 @@ def classify(
         role = _role_in_article(parse, lex, head) if depth == 0 else None
         return role or SourceKind.PERSON
     if head.ent == "ORG" or head.upos == "PROPN":
-        return SourceKind.ORGANIZATION
+        role = _role_in_article(parse, lex, head) if depth == 0 else None
+        return role or SourceKind.ORGANIZATION  # "Thune", named "Senate Whip John Thune" before
     if lemma in lex.source_kinds.get("anonymous", frozenset()):
         return SourceKind.OFFICIAL
     return SourceKind.PERSON

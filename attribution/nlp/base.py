@@ -143,3 +143,25 @@ class Backend(Protocol):
     name: str
 
     def parse(self, texts: Iterable[str], blocks: Blocks = ...) -> Iterator[Parse]: ...
+
+
+# Entity types of the neutral parse are the four the rules read (the French models' own):
+# PER, ORG, LOC, MISC. OntoNotes labels (English models) map onto them; numbers, dates
+# and amounts name no one.
+_ENTITY_TYPES = {
+    "PERSON": "PER",
+    "GPE": "LOC",
+    "FAC": "LOC",
+    "NORP": "MISC",
+    "EVENT": "MISC",
+    "PRODUCT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LAW": "MISC",
+    "LANGUAGE": "MISC",
+}
+_NO_ENTITY = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
+
+
+def neutral_entity(label: str) -> str:
+    """A model's entity label as the neutral parse has it: "GPE" → "LOC", "DATE" → ""."""
+    return "" if label in _NO_ENTITY else _ENTITY_TYPES.get(label, label)

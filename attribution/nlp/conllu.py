@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from attribution.errors import AttributionError
 from attribution.model import Parse
-from attribution.nlp.base import Word, build_parse
+from attribution.nlp.base import Word, build_parse, neutral_entity
 
 
 class ConlluError(AttributionError):
@@ -97,7 +97,7 @@ def read_conllu(data: str) -> Parse:
                 upos=upos if upos != "_" else "X",
                 head=head_index,
                 deprel=deprel if deprel != "_" else "dep",
-                ent=_misc_value(misc, "NER") or "",
+                ent=neutral_entity(_misc_value(misc, "NER") or ""),
                 feats=feats if feats != "_" else "",
             )
         )

@@ -14,6 +14,7 @@ from attribution.nlp.base import (
     Word,
     bounded,
     build_parse,
+    neutral_entity,
     normalize_for_parser,
     paragraphs,
 )
@@ -144,7 +145,7 @@ def doc_sentences(doc: Any, offset: int = 0) -> Iterator[list[Word]]:
                     upos=t.pos_,
                     head=0 if is_root else index[head.i],
                     deprel="root" if is_root else t.dep_,
-                    ent=t.ent_type_,
+                    ent=neutral_entity(t.ent_type_),
                     feats=str(t.morph),
                 )
             )

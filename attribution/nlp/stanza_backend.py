@@ -18,6 +18,7 @@ from attribution.nlp.base import (
     Word,
     bounded,
     build_parse,
+    neutral_entity,
     normalize_for_parser,
     paragraphs,
 )
@@ -144,4 +145,4 @@ def _ner_label(tag: str | None) -> str:
     """ "B-ORG", "S-PER" (BIOES) → "ORG", "PER"; "O" or nothing → ""."""
     if not tag or tag == "O":
         return ""
-    return tag.split("-", 1)[-1]
+    return neutral_entity(tag.split("-", 1)[-1])
