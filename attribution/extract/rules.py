@@ -93,9 +93,16 @@ def _gives_content(parse: Parse | None, lex: Lexicon, verb: Token) -> bool:
             continue
         if any(lower(c) in lex.negative_determiners for c in parse.children(given.i)):
             return False
+        figures = any(t.upos == "NUM" for t in parse.subtree(given))
         if verb.lemma.lower() in lex.count_verbs:
-            return any(t.upos == "NUM" for t in parse.subtree(given))
-        return given.lemma.lower() in lex.content_nouns
+            return figures
+        said = figures or any(  # "un bilan de trois morts"; "une autre version" says nothing yet
+            c.rel in ("nmod", "acl", "nummod", "appos", "ccomp")
+            or lower(c) not in lex.anonymous_determiners
+            for c in parse.children(given.i)
+            if c.rel != "amod"
+        )
+        return given.lemma.lower() in lex.content_nouns and said
     return False
 
 
