@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from attribution.extract.capability import can_speak
-from attribution.extract.rules import Finding, is_relative, lower
+from attribution.extract.rules import Finding, antecedent_of_relative, is_relative, lower
 from attribution.extract.spans import (
     description_tokens,
     mention_tokens,
@@ -310,13 +310,8 @@ def _antecedent(
         return None
     cand: Token | None = None
     word = lower(head).lstrip("-")
-    if is_relative(lex, head):  # "X, qui affirme …": the noun the clause hangs on
-        clause = parse.head(head)
-        cand = parse.head(clause) if clause is not None else None
-        cand = cand if cand is not None and cand.upos in ("NOUN", "PROPN") else None
-        cand = cand or _last_before(  # "un élu, selon lequel …": the noun before
-            parse, head, lambda t: _agrees(head, t), 0, same_sentence=True
-        )
+    if is_relative(lex, head):  # "X, qui affirme …", "un élu, selon lequel …"
+        cand = antecedent_of_relative(parse, lex, head)
     elif word in _bare(lex.pronouns):
         recent = [
             (m, h)

@@ -235,9 +235,14 @@ def _preposition_finding(
     obj = _object_of(parse, cue)
     if obj is None or obj.sent != sent.index:
         return None
-    if is_relative(lex, obj):  # "un élu, selon lequel …"; not "l'information selon laquelle …"
-        antecedent = _antecedent_of_relative(parse, obj, cue[0])
-        if antecedent is None or not speaker_noun(parse, lex, antecedent):
+    words_of: Token | None = None  # "les informations (d'un journal) selon lesquelles …"
+    if is_relative(lex, obj):  # "un élu, selon lequel …"
+        antecedent = antecedent_of_relative(parse, lex, obj)
+        if antecedent is None:
+            return None
+        if _words_noun(lex, antecedent):
+            words_of = antecedent
+        elif not can_speak(parse, lex, antecedent):
             return None
     elif obj.lemma.lower() in lex.criterion_nouns or lower(obj) in lex.criterion_nouns:
         return None  # "selon les critères"
@@ -248,12 +253,38 @@ def _preposition_finding(
         return None  # "les prix varient selon la saison"
     phrase = parse.subtree(obj)
     claim = []
-    if clause.i != obj.i and clause.i not in {t.i for t in phrase}:
+    relative_clause = parse.head(obj) if is_relative(lex, obj) else None
+    if relative_clause is not None:  # "… selon lequel les faits sont prescrits"
+        claim = [t for t in claim_tokens(parse, relative_clause, phrase + cue) if t.i > obj.i]
+    elif clause.i != obj.i and clause.i not in {t.i for t in phrase}:
         claim = claim_tokens(parse, clause, phrase + cue)
     if not claim:  # the parser lost the clause: take the words on the other side of the comma
         claim = _claim_beside(parse, sent, cue, mention_tokens(parse, obj))
     if not claim:
         return None
+    if words_of is not None:  # hearsay, unless the words are someone's ("les dires de X")
+        owner = next(
+            (
+                c
+                for c in parse.children(words_of.i)
+                if c.rel == "nmod" and c.i > words_of.i and can_speak(parse, lex, c)
+            ),
+            None,
+        )
+        if owner is not None and words_of.lemma.lower() not in lex.voice_nouns | lex.speech_nouns:
+            return None  # "l'argument de la défense selon lequel": an argument, not words said
+        return Finding(
+            sent.index,
+            [*cue, obj],
+            CueType.PREPOSITION if owner else CueType.HEARSAY,
+            " ".join(lower(t) for t in cue),
+            claim,
+            owner,
+            "selon_relative" if owner else "hearsay",
+            0.7 if owner else 0.6,
+            kind_hint=None if owner else "unnamed",
+            constructions=["selon_relative" if owner else "hearsay"],
+        )
     before = toks[k - 1] if k else None
     continuation = before is not None and lower(before) in lex.continuation_adverbs
     position = "selon_preposed" if claim[0].i > obj.i else "selon_postposed"
@@ -279,24 +310,38 @@ def is_relative(lex: Lexicon, tok: Token) -> bool:
     )
 
 
-def _antecedent_of_relative(parse: Parse, pronoun: Token, cue: Token) -> Token | None:
+def antecedent_of_relative(parse: Parse, lex: Lexicon, pronoun: Token) -> Token | None:
     """The noun a relative clause hangs on ("l'argument de la défense selon lequel …"), or,
-    when the parser did not make it one, the noun before the cue ("un élu, selon lequel")."""
+    when the parser did not make it one, the noun before the cue ("un élu, selon lequel"),
+    or the noun of words it complements ("les informations du journal X selon lesquelles")."""
     clause = parse.head(pronoun)
-    if clause is not None and clause.deprel == "acl:relcl":
-        return parse.head(clause)
-    first = parse.sentences[cue.sent].first
-    return next(
-        (t for t in reversed(parse.tokens[first : cue.i]) if t.upos in ("NOUN", "PROPN")), None
+    hung = clause is not None and clause.deprel == "acl:relcl"
+    first = parse.sentences[pronoun.sent].first
+    near = (
+        parse.head(clause)
+        if hung and clause is not None
+        else next(
+            (t for t in reversed(parse.tokens[first : pronoun.i]) if t.upos in ("NOUN", "PROPN")),
+            None,
+        )
     )
+    top = near  # "un habitant de Gao, selon lequel": the phrase's head, not its complement
+    while top is not None and top.rel in ("nmod", "flat", "appos", "compound"):
+        head = parse.head(top)
+        if head is None or head.upos not in ("NOUN", "PROPN"):
+            break
+        top = head
+        if _words_noun(lex, top):
+            return top
+    return near if hung else top
 
 
-def speaker_noun(parse: Parse, lex: Lexicon, noun: Token) -> bool:
-    """A noun that can speak and is not itself words ("l'information selon laquelle …")."""
+def _words_noun(lex: Lexicon, noun: Token) -> bool:
+    """ "l'information", "les propos", "la déclaration": words, not a speaker ("une source"
+    is both)."""
+    lemma = noun.lemma.lower()
     words = lex.content_nouns | lex.voice_nouns | lex.speech_nouns
-    return can_speak(parse, lex, noun) and (
-        noun.lemma.lower() not in words or noun.lemma.lower() in lex.always_anonymous
-    )
+    return lemma in words and lemma not in lex.always_anonymous
 
 
 _TIMESTAMP = re.compile(r"^\d{1,2}[h:.]\d{0,2}$")
@@ -519,8 +564,8 @@ def _verb_finding(
             kind_hint="unnamed",
             constructions=["hearsay"],
         )
-    if source is None or time_word(lex, source):
-        return None  # "les prochaines semaines diront si …"
+    if source is None or time_word(lex, source) or source.upos in ("VERB", "AUX"):
+        return None  # "les prochaines semaines diront si …"; a clause is no speaker
     if confidence <= OBJECT_CLAIM_CONFIDENCE and not can_speak(parse, lex, source):
         return None  # a plain object says nothing from a mute subject: "la crue annonce l'hiver"
     if source.upos == "PRON" and lower(source).lstrip("-") in lex.non_source_pronouns:
@@ -578,7 +623,8 @@ def _subject_before_incise(parse: Parse, verb: Token) -> Token | None:
     apart by an incise between commas; then the verb is no tag after a claim."""
     sent = parse.sentences[verb.sent]
     for child in children(parse, verb, "nsubj"):
-        between = list(parse.tokens[child.i + 1 : verb.i])
+        named = mention_tokens(parse, child) or [child]
+        between = list(parse.tokens[named[-1].i + 1 : verb.i])
         if (
             child.i < verb.i
             and child.i == sent.first + _determiners(parse, child)
