@@ -880,7 +880,7 @@ class Matcher:
         if mention in self.exact:
             return self._decide(self.exact[mention], "exact", 100.0, countries, mention)
         keys = without_descriptors(mention)
-        if not keys or normalize(mention) in _place_names():
+        if not keys or keys[0] in _place_names():
             return Match(None, "none")  # "Riyad a annoncé": a place speaks through its rulers
         if not _names_properly(mention) and (
             len(keys[-1].split()) < 2 and not _looks_like_a_name(mention)
