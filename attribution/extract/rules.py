@@ -102,7 +102,7 @@ def _gives_content(parse: Parse | None, lex: Lexicon, verb: Token) -> bool:
             for c in parse.children(given.i)
             if c.rel != "amod"
         )
-        return given.lemma.lower() in lex.content_nouns and said
+        return _words_noun(lex, given) and said
     return False
 
 
