@@ -100,3 +100,12 @@ def test_a_name_keeps_the_office_the_article_gave_it(en: Lexicon) -> None:
     assert first.source.kind.value == "official"
     assert later.source is not None
     assert (later.source.span.text, later.source.kind.value) == ("Holt", "official")
+
+
+def test_it_said_is_the_body_spoken_of_before_not_a_person(en: Lexicon) -> None:
+    _, _, it = run("it_said", en)
+    assert it.source is not None
+    assert it.source.span.text == "It"
+    assert it.source.resolved is not None
+    assert it.source.resolved.text == "The health ministry"
+    assert it.source.kind.value == "official"

@@ -128,6 +128,8 @@ def classify(
     if lower(head).lstrip("-") in _bare(lex.pronouns) or head.upos == "PRON":
         if lower(head) in lex.indefinite_quantifiers:
             return SourceKind.ANONYMOUS  # "certains affirment que …"
+        if lower(head) in lex.neuter_pronouns:
+            return SourceKind.ORGANIZATION  # "It said": a body, until resolved
         return SourceKind.PERSON
     owner = _genitive_complement(parse, lex, head) if depth < 2 else None
     if owner is not None and lemma in lex.voice_nouns:  # "les dires de deux agents"
@@ -313,12 +315,14 @@ def _antecedent(
     if is_relative(lex, head):  # "X, qui affirme …", "un élu, selon lequel …"
         cand = antecedent_of_relative(parse, lex, head)
     elif word in _bare(lex.pronouns):
+        people = {SourceKind.PERSON, SourceKind.WITNESS, SourceKind.ANONYMOUS}
         recent = [
             (m, h)
             for g, m, h in history
             if f.sentence - g.sentence <= LOOKBACK_SENTENCES
             and h.sent < head.sent
             and _agrees(head, h)
+            and not (word in lex.neuter_pronouns and m.kind in people)  # "It said": a body
         ]
         if recent:
             return recent[-1]  # the last source spoken of is the likeliest

@@ -73,6 +73,7 @@ class Lexicon(BaseModel):
     quote_pairs: tuple[tuple[str, str], ...]
     min_quote_words: int = 4
     complementizers: frozenset[str] = frozenset()
+    neuter_pronouns: frozenset[str] = frozenset()  # English "it said": a body, not a person
     dative_clitics: frozenset[str] = frozenset()  # "…, nous a expliqué X": to whom, not who
     relative_pronouns: frozenset[str] = frozenset()  # "un élu, selon lequel …"
     comparison_marks: frozenset[str] = frozenset()  # "comme l'a dit X", "as X said"
