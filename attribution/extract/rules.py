@@ -463,9 +463,10 @@ def _speech_phrase(parse: Parse, lex: Lexicon, verb: Token) -> list[Token]:
     """ "fait état de", "a fait savoir que", "croit savoir que", "met en garde contre"."""
     if verb.upos not in ("VERB", "AUX"):
         return []
+    lemma = verb.lemma.lower()
     for phrase in lex.speech_phrases:
-        if verb.lemma.lower() != phrase[0]:
-            continue
+        if phrase[0] not in (lemma, lex.phrase_verb_forms.get(lower(verb))):
+            continue  # "laisse entendre" with "laisse" for a lemma
         rest = parse.tokens[verb.i + 1 : verb.i + len(phrase)]
         if len(rest) == len(phrase) - 1 and all(
             lower(t) == w for t, w in zip(rest, phrase[1:], strict=True)

@@ -129,6 +129,15 @@ class Lexicon(BaseModel):
                 forms.setdefault(form, lemma)
         return forms
 
+    @functools.cached_property
+    def phrase_verb_forms(self) -> dict[str, str]:
+        """Forms of the verbs that open a speech phrase ("laisse" of "laisser entendre")."""
+        forms: dict[str, str] = {}
+        for phrase in self.speech_phrases:
+            for form in self.inflections(phrase[0]):
+                forms.setdefault(form, phrase[0])
+        return forms
+
     def kind_of_word(self, word: str) -> str | None:
         for kind in KIND_ORDER:
             if word in self.source_kinds.get(kind, ()):
