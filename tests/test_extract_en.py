@@ -109,3 +109,10 @@ def test_it_said_is_the_body_spoken_of_before_not_a_person(en: Lexicon) -> None:
     assert it.source.resolved is not None
     assert it.source.resolved.text == "The health ministry"
     assert it.source.kind.value == "official"
+
+
+def test_according_to_a_count(en: Lexicon) -> None:
+    [a] = run("according_to_toll", en)
+    assert a.source is not None
+    assert (a.source.span.text, a.source.kind.value) == ("a ministry toll", "document")
+    assert a.claim.text == "Nine people died"
