@@ -402,7 +402,7 @@ def view(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
         if not capable:
             continue
         phrase = parse.subtree(holder)
-        end = max(t.i for t in phrase)
+        end = max(t.i for t in phrase if t.upos != "PUNCT")  # its own closing comma aside
         followed_by_comma = end + 1 < sent.last and parse.tokens[end + 1].text == ","
         if not followed_by_comma:
             continue
