@@ -918,7 +918,20 @@ def _que_clause(parse: Parse, lex: Lexicon, verb: Token) -> list[Token]:
     clause = parse.head(que) if que is not None else None
     if que is None or clause is None or clause.i <= que.i:
         return []
-    return trim([t for t in parse.subtree(clause) if t.i > que.i])
+    said = [t for t in parse.subtree(clause) if t.i > que.i]
+    other = next(  # "…, mais reconnaît que B": another saying, coordinated, ends this one
+        (
+            t
+            for t in said
+            if t.rel == "conj" and t.upos == "VERB" and speech_lemma(t, lex, parse) is not None
+        ),
+        None,
+    )
+    if other is not None:
+        said = [t for t in said if t.i < min(x.i for x in parse.subtree(other))]
+        while said and said[-1].rel == "cc":
+            said.pop()
+    return trim(said)
 
 
 def _reports_a_clause(parse: Parse, lex: Lexicon, verb: Token) -> bool:
@@ -943,8 +956,16 @@ def _preverbal_subject(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
         source = agent[0] if agent else None
     if source is None and verb.rel == "conj":
         first = parse.head(verb)
-        if first is not None:
-            source = subject_of(parse, lex, first)
+        speaker = next(  # "X assure que A, mais reconnaît que B", B hung on A: X's verb
+            (
+                a
+                for a in parse.ancestors(verb)
+                if a.upos == "VERB" and speech_lemma(a, lex, parse) is not None
+            ),
+            first,
+        )
+        if speaker is not None:
+            source = subject_of(parse, lex, speaker)
     return source or _noun_right_before(parse, verb)
 
 
