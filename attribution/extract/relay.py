@@ -46,6 +46,7 @@ def fold_reported_speech(findings: list[Finding]) -> list[Finding]:
         if outer.cue_type is not CueType.PREPOSITION or outer.source is None:
             continue
         inside = {t.i for t in outer.claim}
+        heads = {t.i for t in outer.claim if t.head not in inside}
         for inner in findings:
             if (
                 inner is not outer
@@ -55,6 +56,7 @@ def fold_reported_speech(findings: list[Finding]) -> list[Finding]:
                 and outer.cue[0].i < inner.source.i
                 and inner.source.i in inside
                 and all(t.i in inside for t in inner.cue)
+                and inner.cue[-1].i in heads  # not "…, un chiffre que les syndicats jugent …"
             ):
                 inner.via = inner.via or outer.source
                 if "nested_relay" not in inner.constructions:

@@ -402,7 +402,7 @@ def view(parse: Parse, sent: Sentence, lex: Lexicon) -> Iterator[Finding]:
         if not capable:
             continue
         phrase = parse.subtree(holder)
-        end = max(t.i for t in phrase if t.upos != "PUNCT")  # its own closing comma aside
+        end = max(t.i for t in phrase if t.text != ",")  # its own closing comma aside
         followed_by_comma = end + 1 < sent.last and parse.tokens[end + 1].text == ","
         if not followed_by_comma:
             continue
@@ -531,6 +531,7 @@ def _verb_finding(
         and verb.feat("VerbForm") == "Part"
         and clitic_subject(parse, lex, verb, verb) is None
         and not (tagged and subject_follows)  # "« … », écrit l'ONG": a present, not a participle
+        and not reports  # "Le gouvernement, de son côté, avertit que …", tagged a participle
     ):
         return None  # a bare past participle ("le mouvement, lancé en février") says nothing
     if tagged:  # "« … », a affirmé le ministre": the subject follows the verb
