@@ -97,3 +97,8 @@ def load(text: str) -> tuple[yaml.Node | None, Any]:
     finally:
         loader.dispose()
     return node, data
+
+
+def safe_load(text: str) -> Any:
+    """Plain safe YAML for the package's own data files, with libyaml's parser."""
+    return yaml.load(text, Loader=_SafeBase)

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +27,15 @@ def conllu(name: str) -> Parse:
 @pytest.fixture(scope="session")
 def fr() -> Lexicon:
     return load_lexicon("fr")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compiled registries go to a cache of the test run's own, not the user's."""
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="attribution-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
