@@ -93,14 +93,18 @@ class SpacyBackend:
     @property
     def nlp(self) -> Any:
         if self._nlp is None:
+            self._nlp = _LOADED.get((self.model, self.lang))
+        if self._nlp is None:
             import spacy
 
             _register_component()
+            # every component is read: the tagger's UPOS and features, the parser's
+            # relations, the lemmas, and the entity labels (sources' kinds, names)
             nlp = spacy.load(self.model, disable=["textcat"])
             if "parser" in nlp.pipe_names:
                 words = sorted(load_lexicon(self.lang).abbreviations) if self.lang in MODELS else []
                 nlp.add_pipe(SENTENCE_HINTS, before="parser", config={"abbreviations": words})
-            self._nlp = nlp
+            self._nlp = _LOADED[(self.model, self.lang)] = nlp
         return self._nlp
 
     def parse(self, texts: Iterable[str], blocks: Blocks = paragraphs) -> Iterator[Parse]:
@@ -117,6 +121,11 @@ class SpacyBackend:
             sentences[k].extend(doc_sentences(doc, offset))
         for text, sents in zip(texts, sentences, strict=True):
             yield build_parse(text, sents)
+
+
+# Models loaded in this process, by (model, language): a worker forked from a process that
+# loaded one (see attribution/preload.py) uses it as it is, its memory shared.
+_LOADED: dict[tuple[str, str], Any] = {}
 
 
 def doc_sentences(doc: Any, offset: int = 0) -> Iterator[list[Word]]:

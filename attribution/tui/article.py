@@ -13,8 +13,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from attribution.audit import audit, kept_claims, outlet_mix
-from attribution.export import claims_frame
 from attribution.model import SourceKind
 from attribution.terminal import plain, printable
 from attribution.tui.modals import Choice, Prompt
@@ -178,6 +176,9 @@ class ArticleScreen(Screen[None]):
         self.review.position = (self.article_id, current_id)
 
     def show_audit(self) -> None:
+        from attribution.audit import audit, kept_claims, outlet_mix  # pandas: only here
+        from attribution.export import claims_frame
+
         frame = claims_frame(self.review.store, self.review.registry, article=self.article_id)
         articles = self.review.store.articles(self.article_id)
         rows = audit(frame, articles, self.review.registry) if articles else []
