@@ -35,7 +35,10 @@ def sentence_spans(
     for line in text.split("\n"):
         start = 0
         for m in _SENTENCE_END.finditer(line):
-            if not m.group(1) and _abbreviation(line[: m.start()], abbreviations):
+            # the last word before the stop (not the whole line before it: long lines)
+            if not m.group(1) and _abbreviation(
+                line[max(0, m.start() - 64) : m.start()], abbreviations
+            ):
                 continue
             yield offset + start, offset + m.start() + len(m.group(1))
             start = m.end()
