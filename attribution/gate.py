@@ -89,7 +89,7 @@ class CueMatcher:
     sentence is closed and shorter than a quote the rules take (scare quotes)."""
 
     words: frozenset[str]  # single cue words and irregular forms: enough by themselves
-    phrases: re.Pattern[str] | None  # multi-word cues, "pour X,"
+    phrases: dict[str, re.Pattern[str]]  # multi-word cues ("pour X," too), by first word
     verbs: dict[str, bool]  # regular form -> whether one of its verbs takes its claim as object
     infinitives: frozenset[str]  # forms that are an infinitive or a present participle
     determiners: frozenset[str]
@@ -110,11 +110,12 @@ class CueMatcher:
         speaker in it (a speech verb or a cue phrase, not a quotation alone)."""
         lower = folded.lower()
         quoted = self._long_quote(folded)
-        if self.phrases is not None and any(
-            not folded.startswith("-", m.end()) for m in self.phrases.finditer(folded)
-        ):
-            return True, True
         tokens = _TOKEN.findall(lower)
+        for first in self.phrases.keys() & set(tokens):  # only the phrases that can match
+            if any(
+                not folded.startswith("-", m.end()) for m in self.phrases[first].finditer(folded)
+            ):
+                return True, True
         for k, token in enumerate(tokens):
             if token in self.words:
                 return True, True
@@ -245,22 +246,25 @@ def _build_matcher(lex: Lexicon) -> CueMatcher:
         infinitives |= {
             fold(f.lower()) for f in forms if f.endswith(tuple(lex.present_participle_endings))
         }
-    multiword = sorted(folded - words - set(verbs), key=len, reverse=True)
-    multiword = [p for p in multiword if not _WORD.fullmatch(p)]
-    parts = (
-        [r"(?<!\w)(?:" + "|".join(_phrase(p) for p in multiword) + r")(?!\w)"] if multiword else []
-    )
+    by_first: dict[str, list[str]] = {}
+    for phrase in sorted(folded - words - set(verbs), key=len, reverse=True):
+        if not _WORD.fullmatch(phrase):
+            by_first.setdefault(_TOKEN.findall(phrase)[0], []).append(_phrase(phrase))
+    parts = {first: r"(?<!\w)(?:" + "|".join(ps) + r")(?!\w)" for first, ps in by_first.items()}
     if lex.view_prepositions:
         # "Pour le ministre, …", "pour Jean Dupont, …", "pour lui, …": a holder of views
         holders = sorted(
             {fold(w) for w in lex.view_holder_nouns | lex.view_holder_pronouns}, key=len
         )
-        parts.append(
-            rf"\b(?:{'|'.join(map(re.escape, lex.view_prepositions))})\s"
-            rf"(?:[^,.;]{{0,40}}?\b(?:{'|'.join(map(re.escape, holders))})\b"
-            rf"|(?:(?:{'|'.join(map(re.escape, sorted(lex.definite_determiners)))})\s?)?"
-            r"(?-i:[A-Z]))[^,.;]{0,80},"
-        )
+        determiners = "|".join(map(re.escape, sorted(lex.definite_determiners)))
+        for preposition in lex.view_prepositions:
+            view = (
+                rf"\b{re.escape(preposition)}\s"
+                rf"(?:[^,.;]{{0,40}}?\b(?:{'|'.join(map(re.escape, holders))})\b"
+                rf"|(?:(?:{determiners})\s?)?(?-i:[A-Z]))[^,.;]{{0,80}},"
+            )
+            first = fold(preposition.lower())
+            parts[first] = f"{parts[first]}|{view}" if first in parts else view
     anaphors = {
         w
         for group in (lex.pronouns, lex.demonstrative_pronouns, *lex.continuation_phrases)
@@ -270,7 +274,7 @@ def _build_matcher(lex: Lexicon) -> CueMatcher:
     marks = "".join(o + c for o, c in lex.quote_pairs) + '"'
     return CueMatcher(
         words=words,
-        phrases=re.compile("|".join(parts), re.IGNORECASE) if parts else None,
+        phrases={first: re.compile(part, re.IGNORECASE) for first, part in parts.items()},
         verbs=verbs,
         infinitives=frozenset(infinitives),
         determiners=_folded(
