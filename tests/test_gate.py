@@ -143,7 +143,16 @@ def test_criteria_and_hearsay_words_pass_the_gate() -> None:
 
 
 @pytest.mark.model
-def test_gating_changes_no_cue_claim_or_source(tmp_path: Path) -> None:
+def test_a_process_loads_a_model_once(french_nlp: object) -> None:
+    from attribution.nlp.spacy_backend import SpacyBackend
+
+    assert SpacyBackend("fr").nlp is french_nlp
+    registry = load_registry(use_user_file=False)
+    assert Annotator(registry).backend("fr").nlp is french_nlp  # type: ignore[attr-defined]
+
+
+@pytest.mark.model
+def test_gating_changes_no_cue_claim_or_source(tmp_path: Path, french_nlp: object) -> None:
     """The same cues, claims and source spans with and without the gate. What a source
     resolves to may differ: a sentence parsed without the ones before it can pick another
     antecedent (the gold set measures that; see the README)."""
