@@ -6,6 +6,7 @@ loaded again in each. Importing this module does nothing when the variable is un
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 
@@ -23,6 +24,9 @@ def preload(spec: str) -> None:
 
     with contextlib.suppress(AttributionError):  # no model: each worker reports it
         _ = SpacyBackend(lang).nlp
+    # the collector of a forked worker would otherwise write to every object it inherits,
+    # copying the pages the workers share
+    gc.freeze()
 
 
 if os.environ.get(PRELOAD):

@@ -47,6 +47,11 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
+# Commands run from a neutral directory: `python -m` and `-c` put the working directory
+# first on the path, which must not shadow the checkout that PYTHONPATH names.
+NEUTRAL = tempfile.mkdtemp(prefix="speed-bench-")
+
+
 # --- the registry ------------------------------------------------------------------------
 
 
@@ -86,6 +91,7 @@ def registry_load(extra: list[str], cache: str) -> tuple[float, int]:
         capture_output=True,
         text=True,
         check=True,
+        cwd=NEUTRAL,
     ).stdout.split()
     return float(out[0]), int(out[1])
 
@@ -127,6 +133,7 @@ def first_paint(db: Path, marker: str, timeout: float = 60.0) -> tuple[float, fl
         import fcntl
 
         fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        os.chdir(NEUTRAL)
         reviewer = f"speed-bench-{time.time_ns()}"  # a new one: no saved position to restore
         argv = [PYTHON, "-m", "attribution", "review", str(db), "--reviewer", reviewer]
         os.execvpe(PYTHON, argv, env)
@@ -187,6 +194,7 @@ def annotate(*args: str) -> float:
         env=child_env(XDG_CONFIG_HOME=tempfile.mkdtemp()),
         check=True,
         capture_output=True,
+        cwd=NEUTRAL,
     )
     return time.perf_counter() - clock
 
@@ -306,7 +314,7 @@ def bench_memory(corpus: Path, n: int) -> dict[str, str]:
         argv = [PYTHON, "-m", "attribution", "annotate", tmp, "--workers", "2", "--no-store"]
         argv += ["--format", "jsonl", "-o", os.devnull]
         clock = time.perf_counter()
-        proc = subprocess.Popen(argv, env=child_env(), stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(argv, env=child_env(), stderr=subprocess.DEVNULL, cwd=NEUTRAL)
         samples: list[tuple[int, int]] = []
         while proc.poll() is None:
             rss = pss = 0
