@@ -41,7 +41,11 @@ def mark_sentence_starts(doc: Any, abbreviations: frozenset[str] = frozenset()) 
     """Sentence boundaries the parser must respect: within a line, a sentence only starts
     after a full stop, question or exclamation mark (and the quotation mark closing it),
     not after a title or an initial ("M. Martin", "J. Dupont"), and a capitalised word
-    there always starts one."""
+    there always starts one. Written as one array: setting each token's `is_sent_start`
+    checks the whole document each time, quadratic on a long line."""
+    from spacy.attrs import SENT_START
+
+    starts = doc.to_array([SENT_START]).astype("int64")  # stored as uint64: -1 wraps
     prev: list[Any] = []  # the last two non-space tokens
     for tok in doc:
         if tok.is_space:
@@ -54,10 +58,11 @@ def mark_sentence_starts(doc: Any, abbreviations: frozenset[str] = frozenset()) 
                 word = prev[-2].text
                 ended = not ((len(word) == 1 and word.isupper()) or word in abbreviations)
             if not ended or tok.text in _CLOSERS:
-                tok.is_sent_start = False
+                starts[tok.i] = -1
             elif tok.text[:1].isupper() or tok.text in ("«", "“", "-", "—", "–"):
-                tok.is_sent_start = True
+                starts[tok.i] = 1
         prev = [*prev[-1:], tok]
+    doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 
