@@ -63,6 +63,7 @@ def test_formula_cells_are_escaped(cell: str) -> None:
     assert out.getvalue().splitlines()[1].lstrip('"').startswith("'")
 
 
+@pytest.mark.slow
 def test_paths_from_input_are_never_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
