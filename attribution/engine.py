@@ -164,11 +164,22 @@ def _worker_context(job: Job) -> BaseContext:
     they are spawned and each loads the model."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
+    from multiprocessing import forkserver
+
     context = multiprocessing.get_context("forkserver")
-    # read by the fork server when it starts (once a process: later jobs in another
-    # language load their model in each worker)
-    os.environ.setdefault(PRELOAD, f"{job.backend}:{job.lang or 'fr'}")
     context.set_forkserver_preload(["attribution.preload", "attribution.engine"])
+    # The server reads the variable when it starts (once a process: a later job in another
+    # language loads its model in each worker); this process's environment is left as it
+    # was, so that the commands it runs later preload nothing.
+    before = os.environ.get(PRELOAD)
+    os.environ[PRELOAD] = f"{job.backend}:{job.lang or 'fr'}"
+    try:
+        forkserver.ensure_running()
+    finally:
+        if before is None:
+            del os.environ[PRELOAD]
+        else:
+            os.environ[PRELOAD] = before
     return context
 
 
