@@ -1,9 +1,10 @@
 """Cue-gated parsing: parse only the sentences that can hold an attribution.
 
-A fast pass splits each line into sentences and keeps those with a cue word, a speech
-verb, a quotation mark or a hearsay word (all from the lexicon), plus the sentences
-before them that resolution needs (antecedents, quotes' speakers, continuations). The
-other sentences are only counted, for the audit.
+A fast pass splits each line into sentences and keeps those where a cue from the lexicon
+can actually hold (see CueMatcher), plus the sentences before them that resolution needs:
+only for a pronoun's or a demonstrative's antecedent, a continuation's source, or the
+speaker of a quotation that names none. The other sentences are only counted, for the
+audit.
 """
 
 from __future__ import annotations
