@@ -19,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -27,6 +28,7 @@ from attribution.ingest import MAX_BYTES, known_lang, read_articles
 from attribution.model import Article
 from attribution.output import article_record
 from attribution.pipeline import AnnotatedArticle, Annotator, Unchanged
+from attribution.preload import PRELOAD
 from attribution.registry import Registry
 from attribution.shards import shard_name, write_shard
 
@@ -135,10 +137,9 @@ def run_local(files: Sequence[str], job: Job, workers: int = 1) -> Iterator[Resu
     if workers <= 1:
         yield from annotate_files(files, job)
         return
-    # spawn, not fork: the parent may hold threads (a progress bar) and loaded libraries
     pool = ProcessPoolExecutor(
         workers,
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=_worker_context(job),
         initializer=_start_worker,
         initargs=(job.backend,),
         max_tasks_per_child=WORKER_CHUNKS,
@@ -154,6 +155,32 @@ def run_local(files: Sequence[str], job: Job, workers: int = 1) -> Iterator[Resu
         ) from err
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _worker_context(job: Job) -> BaseContext:
+    """Workers are forked from a fork server that loaded the model first (not from this
+    process, which may hold threads: a progress bar): they share the model's memory
+    instead of each loading its own, and start at once. Where there is no fork server,
+    they are spawned and each loads the model."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    from multiprocessing import forkserver
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["attribution.preload", "attribution.engine"])
+    # The server reads the variable when it starts (once a process: a later job in another
+    # language loads its model in each worker); this process's environment is left as it
+    # was, so that the commands it runs later preload nothing.
+    before = os.environ.get(PRELOAD)
+    os.environ[PRELOAD] = f"{job.backend}:{job.lang or 'fr'}"
+    try:
+        forkserver.ensure_running()
+    finally:
+        if before is None:
+            del os.environ[PRELOAD]
+        else:
+            os.environ[PRELOAD] = before
+    return context
 
 
 def _start_worker(backend: str) -> None:

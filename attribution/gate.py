@@ -1,15 +1,16 @@
 """Cue-gated parsing: parse only the sentences that can hold an attribution.
 
-A fast pass splits each line into sentences and keeps those with a cue word, a speech
-verb, a quotation mark or a hearsay word (all from the lexicon), plus the sentences
-before them that resolution needs (antecedents, quotes' speakers, continuations). The
-other sentences are only counted, for the audit.
+A fast pass splits each line into sentences and keeps those where a cue from the lexicon
+can actually hold (see CueMatcher), plus the sentences before them that resolution needs:
+only for a pronoun's or a demonstrative's antecedent, a continuation's source, or the
+speaker of a quotation that names none. The other sentences are only counted, for the
+audit.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from attribution.lexicon import Lexicon, unaccented
@@ -35,7 +36,10 @@ def sentence_spans(
     for line in text.split("\n"):
         start = 0
         for m in _SENTENCE_END.finditer(line):
-            if not m.group(1) and _abbreviation(line[: m.start()], abbreviations):
+            # the last word before the stop (not the whole line before it: long lines)
+            if not m.group(1) and _abbreviation(
+                line[max(0, m.start() - 64) : m.start()], abbreviations
+            ):
                 continue
             yield offset + start, offset + m.start() + len(m.group(1))
             start = m.end()
@@ -67,29 +71,105 @@ _FOLD = str.maketrans(
     | {"’": "'", "‘": "'", "ʼ": "'"}
 )
 _WORD = re.compile(r"\w+")
+_TOKEN = re.compile(r"\w+|[^\w\s']")  # words and marks; apostrophes only split words
+LOOKAHEAD = 8  # words after a speech verb in which its clause, quote or colon may start
 
 
 @dataclass(frozen=True)
 class CueMatcher:
-    """What can start an attribution, from the lexicon: single words (a set lookup) and
-    phrases, quotation marks and "pour X," (one regex), over folded text."""
+    """Where an attribution can hold, from the lexicon, over folded text.
 
-    words: frozenset[str]
-    pattern: re.Pattern[str]
-    anaphors: frozenset[str]  # words that point back: pronouns, demonstratives
-    marks: frozenset[str]  # quotation marks: a quote's speaker may be in the sentence before
+    A cue word (a speech noun, an irregular form, "selon") or phrase ("d'après X",
+    "il est question") is enough, unless a hyphen glues it to the next word
+    ("d'après-midi"). A regular form of a speech verb counts only where it can be one:
+    not after a determiner (a noun: "l'alerte", "la demande"), not as an infinitive or
+    present participle that no clause, quotation or colon follows ("pour répondre à la
+    demande"), and, for verbs that report only a clause, a quotation, an infinitive or a
+    "de" complement ("assurer", "observer", "publier"), only with one of them after it or
+    a quotation in the sentence. A quotation mark counts unless every quotation of the
+    sentence is closed and shorter than a quote the rules take (scare quotes)."""
+
+    words: frozenset[str]  # single cue words and irregular forms: enough by themselves
+    phrases: dict[str, re.Pattern[str]]  # multi-word cues ("pour X," too), by first word
+    verbs: dict[str, bool]  # regular form -> whether one of its verbs takes its claim as object
+    infinitives: frozenset[str]  # forms that are an infinitive or a present participle
+    determiners: frozenset[str]
+    openers: frozenset[str]  # what may start a verb's claim: "que", ":", a quote mark
+    particles: frozenset[str]  # what starts it right after the verb: "de" ("a promis de …")
+    tag_marks: frozenset[str]  # what an inverted tag follows: a comma, a closing quote
+    quote_pairs: tuple[tuple[str, str], ...]
+    min_quote_words: int
+    anaphors: frozenset[str]  # words that point back: pronouns, "celui-ci", "même"
+    demonstratives: frozenset[str]  # "ce", "cette": back only before a non-time noun
+    time_nouns: frozenset[str]
 
     def __call__(self, folded: str) -> bool:
-        return bool(self.pattern.search(folded)) or not self.words.isdisjoint(
-            _WORD.findall(folded.lower())
-        )
+        return self.holds_cue(folded)[0]
 
-    def refers_back(self, folded: str) -> bool:
-        """Whether a cue sentence may need the sentences before it: for a pronoun's or a
-        demonstrative's antecedent, a continuation's source, a quote's speaker."""
-        return not self.marks.isdisjoint(folded) or not self.anaphors.isdisjoint(
-            _WORD.findall(folded.lower())
-        )
+    def holds_cue(self, folded: str) -> tuple[bool, bool]:
+        """Whether a cue can hold in the sentence, and whether the sentence names a
+        speaker in it (a speech verb or a cue phrase, not a quotation alone)."""
+        lower = folded.lower()
+        quoted = self._long_quote(folded)
+        tokens = _TOKEN.findall(lower)
+        for first in self.phrases.keys() & set(tokens):  # only the phrases that can match
+            if any(
+                not folded.startswith("-", m.end()) for m in self.phrases[first].finditer(folded)
+            ):
+                return True, True
+        for k, token in enumerate(tokens):
+            if token in self.words:
+                return True, True
+            takes_object = self.verbs.get(token)
+            if takes_object is None or (k and tokens[k - 1] in self.determiners):
+                continue
+            after = tokens[k + 1 : k + 1 + LOOKAHEAD]
+            opens = (
+                any(t in self.openers for t in after)
+                or tokens[k + 1 : k + 2] in ([p] for p in self.particles)
+                or self._tag(tokens, k)
+            )
+            if token in self.infinitives:
+                if opens:
+                    return True, True
+            elif takes_object or opens or quoted:
+                return True, True
+        return quoted, False
+
+    def _tag(self, tokens: list[str], k: int) -> bool:
+        """An inverted or closing tag: "…, rapporte X", "…, a rapporté X", "» précise-t-il"."""
+        before = tokens[max(0, k - 2) : k]
+        return (
+            bool(before)
+            and (before[-1] in self.tag_marks or (len(before) == 2 and before[0] in self.tag_marks))
+        ) or tokens[k + 1 : k + 2] == ["-"]
+
+    def _long_quote(self, folded: str) -> bool:
+        """A quotation mark that opens or closes a quote across sentences, or a quote of
+        `min_quote_words` words or more."""
+        for opening, closing in (*self.quote_pairs, ('"', '"')):
+            start = folded.find(opening)
+            while start >= 0:
+                end = folded.find(closing, start + 1)
+                if end < 0 or len(_WORD.findall(folded[start + 1 : end])) >= self.min_quote_words:
+                    return True
+                start = folded.find(opening, end + 1)
+            if closing != opening and folded.count(closing) > folded.count(opening):
+                return True
+        return False
+
+    def refers_back(self, folded: str, names_speaker: bool = True) -> bool:
+        """Whether a cue sentence needs the sentences before it: for a pronoun's or a
+        demonstrative's antecedent, a continuation's source ("la même source"), or the
+        speaker of a quotation that names none in its own sentence."""
+        tokens = _WORD.findall(folded.lower())
+        for k, token in enumerate(tokens):
+            if token in self.anaphors:
+                return True
+            nxt = tokens[k + 1] if k + 1 < len(tokens) else ""
+            if token in self.demonstratives and nxt and nxt not in self.time_nouns:
+                return True  # "ce groupe", "ce dernier"; not "ce matin", "cette semaine"
+        return not names_speaker and self._long_quote(folded)
 
 
 _MATCHERS: dict[int, CueMatcher] = {}
@@ -114,7 +194,11 @@ def verb_forms(lex: Lexicon, lemma: str) -> set[str]:
     stems = {
         lemma[: -len(ending)] for ending in lex.verb_endings if ending and lemma.endswith(ending)
     }
-    return {lemma, *stems, *lex.inflections(lemma)}
+    forms = {lemma, *stems, *lex.inflections(lemma)}
+    if lemma.endswith(("eler", "eter")):  # "rappelle", "appellent", "jette": the doubled consonant
+        doubled = lemma[:-2] + lemma[-3]
+        forms |= {doubled + "e", doubled + "es", doubled + "ent"}
+    return forms
 
 
 def _phrase(phrase: str) -> str:
@@ -122,6 +206,11 @@ def _phrase(phrase: str) -> str:
     question", "a fait également savoir")."""
     words = [re.escape(w) for w in re.split(r"\s+|(?<=')", phrase) if w]
     return r"(?:\s*\w+\s)?\s*".join(words)
+
+
+def _folded(words: Iterable[str]) -> frozenset[str]:
+    """Single words as the gate's tokens see them: folded, lower case, no apostrophe."""
+    return frozenset(fold(w.lower()).rstrip("'") for w in words if w)
 
 
 def _build_matcher(lex: Lexicon) -> CueMatcher:
@@ -137,41 +226,76 @@ def _build_matcher(lex: Lexicon) -> CueMatcher:
         lex.continuation_phrases,
     ):
         entries |= {" ".join(p) for p in group}
-    for lemma in lex.speech_verbs | lex.relay_verbs:
-        entries |= verb_forms(lex, lemma)
     for first, *rest in lex.speech_phrases:  # "laisse entendre", "a tiré la sonnette …"
         entries |= {" ".join([form, *rest]) for form in verb_forms(lex, first)}
     entries |= set(lex.speech_nouns) | set(lex.gate_words)
     entries |= set(lex.source_kinds.get("social_media", ()))  # "sur les réseaux sociaux, …"
     folded = {fold(e.lower()) for e in entries if e}
     words = frozenset(e for e in folded if _WORD.fullmatch(e))
-    multiword = sorted(folded - words, key=len, reverse=True)
-    parts = [r"(?<!\w)(?:" + "|".join(_phrase(p) for p in multiword) + r")(?!\w)"]
-    parts.append("[" + re.escape("".join(o for o, _ in lex.quote_pairs) + '"') + "]")
+    verbs: dict[str, bool] = {}
+    infinitives: set[str] = set()
+    for lemma in sorted(lex.speech_verbs | lex.relay_verbs):
+        forms = verb_forms(lex, lemma)
+        if " " in lemma or "'" in lemma:  # "faire savoir", "s'indigner": phrases
+            folded |= {fold(f.lower()) for f in forms}
+            continue
+        takes_object = lemma in lex.object_claim_verbs
+        for form in (fold(f.lower()) for f in forms):
+            if form not in words:
+                verbs[form] = verbs.get(form, False) or takes_object
+        infinitives.add(fold(lemma.lower()))
+        infinitives |= {
+            fold(f.lower()) for f in forms if f.endswith(tuple(lex.present_participle_endings))
+        }
+    by_first: dict[str, list[str]] = {}
+    for phrase in sorted(folded - words - set(verbs), key=len, reverse=True):
+        if not _WORD.fullmatch(phrase):
+            by_first.setdefault(_TOKEN.findall(phrase)[0], []).append(_phrase(phrase))
+    parts = {first: r"(?<!\w)(?:" + "|".join(ps) + r")(?!\w)" for first, ps in by_first.items()}
     if lex.view_prepositions:
         # "Pour le ministre, …", "pour Jean Dupont, …", "pour lui, …": a holder of views
         holders = sorted(
             {fold(w) for w in lex.view_holder_nouns | lex.view_holder_pronouns}, key=len
         )
-        parts.append(
-            rf"\b(?:{'|'.join(map(re.escape, lex.view_prepositions))})\s"
-            rf"(?:[^,.;]{{0,40}}?\b(?:{'|'.join(map(re.escape, holders))})\b"
-            r"|(?-i:[A-Z]))[^,.;]{0,80},"
-        )
+        determiners = "|".join(map(re.escape, sorted(lex.definite_determiners)))
+        for preposition in lex.view_prepositions:
+            view = (
+                rf"\b{re.escape(preposition)}\s"
+                rf"(?:[^,.;]{{0,40}}?\b(?:{'|'.join(map(re.escape, holders))})\b"
+                rf"|(?:(?:{determiners})\s?)?(?-i:[A-Z]))[^,.;]{{0,80}},"
+            )
+            first = fold(preposition.lower())
+            parts[first] = f"{parts[first]}|{view}" if first in parts else view
     anaphors = {
         w
-        for group in (
-            lex.pronouns,
-            lex.demonstrative_pronouns,
-            lex.demonstrative_adjectives,
-            lex.demonstrative_determiners,
-            *lex.continuation_phrases,
-        )
+        for group in (lex.pronouns, lex.demonstrative_pronouns, *lex.continuation_phrases)
         for entry in group
         for w in _WORD.findall(fold(entry.lower()))[:1]  # "celui-ci": celui; "même source": même
     }
-    marks = frozenset("".join(o + c for o, c in lex.quote_pairs) + '"')
-    return CueMatcher(words, re.compile("|".join(parts), re.IGNORECASE), frozenset(anaphors), marks)
+    marks = "".join(o + c for o, c in lex.quote_pairs) + '"'
+    return CueMatcher(
+        words=words,
+        phrases={first: re.compile(part, re.IGNORECASE) for first, part in parts.items()},
+        verbs=verbs,
+        infinitives=frozenset(infinitives),
+        determiners=_folded(
+            lex.definite_determiners
+            | lex.demonstrative_determiners
+            | lex.anonymous_determiners
+            | lex.self_determiners
+            | lex.partitive_articles
+        ),
+        openers=_folded(lex.complementizers) | frozenset(":" + marks),
+        particles=_folded(
+            (lex.phrase_particles & lex.genitive_prepositions) - lex.partitive_articles
+        ),
+        tag_marks=frozenset("," + marks),
+        quote_pairs=tuple((fold(o), fold(c)) for o, c in lex.quote_pairs),
+        min_quote_words=lex.min_quote_words,
+        anaphors=frozenset(anaphors),
+        demonstratives=_folded(lex.demonstrative_determiners),
+        time_nouns=_folded(lex.time_nouns),
+    )
 
 
 def gate(text: str, lex: Lexicon) -> GatedText:
@@ -181,8 +305,9 @@ def gate(text: str, lex: Lexicon) -> GatedText:
     keep: set[int] = set()
     for k, (start, end) in enumerate(spans):
         sentence = folded[start:end]
-        if matcher(sentence):
-            context = CONTEXT_SENTENCES if matcher.refers_back(sentence) else 0
+        holds, names_speaker = matcher.holds_cue(sentence)
+        if holds:
+            context = CONTEXT_SENTENCES if matcher.refers_back(sentence, names_speaker) else 0
             keep.update(range(max(0, k - context), k + 1))
     blocks = _merge([spans[k] for k in sorted(keep)], text)
     skipped = [

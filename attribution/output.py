@@ -7,10 +7,12 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from attribution.model import Article
-from attribution.pipeline import AnnotatedArticle
+
+if TYPE_CHECKING:  # the pipeline (and its parser) is not needed to read a store
+    from attribution.pipeline import AnnotatedArticle
 
 FIELDS = (
     "article",

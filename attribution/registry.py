@@ -10,7 +10,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -19,10 +19,12 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
+from attribution import compiled
 from attribution.errors import RegistryError
 from attribution.lexicon import unaccented
 from attribution.yamlsafe import dotted, line_of, yaml_problem
 from attribution.yamlsafe import load as strict_yaml
+from attribution.yamlsafe import safe_load as safe_yaml
 
 OutletType = Literal[
     "newspaper",
@@ -79,7 +81,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Alias(_Model):
@@ -273,12 +275,19 @@ _LOADED: dict[tuple[str, int, int], RegistryFile] = {}
 
 
 def _load_file(path: Path) -> RegistryFile:
+    return _load_bytes(path, _read_bytes(path))
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise RegistryError(f"{path}: no such registry file") from None
     except OSError as err:
         raise RegistryError(f"{path}: cannot read registry: {err.strerror or err}") from None
+
+
+def _load_bytes(path: Path, data: bytes) -> RegistryFile:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
         raise RegistryError(f"{path}:1: a UTF-16 file; save the registry as UTF-8")
     try:
@@ -381,7 +390,7 @@ def _cross_checks(path: Path, node: yaml.Node, registry: RegistryFile) -> list[s
 class Registry:
     """Merged outlets by id, with the index used to match mentions."""
 
-    outlets: dict[str, Outlet]
+    outlets: Mapping[str, Outlet]
     source_classes: dict[str, SourceClass] = field(default_factory=dict)
     files: tuple[str, ...] = ()
 
@@ -448,7 +457,7 @@ DEFAULT_MAX_RATING_AGE = 10  # years; `registry check --max-age` overrides it
 @functools.cache
 def _rating_scales() -> tuple[tuple[str, dict[str, tuple[re.Pattern[str], ...]]], ...]:
     text = resources.files("attribution").joinpath("data/ratings.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = safe_yaml(text)
     return tuple(
         (
             str(scale["provider"]),
@@ -564,17 +573,29 @@ def load_registry(extra: Sequence[str | Path] = (), *, use_user_file: bool = Tru
     if use_user_file and user.is_file():
         paths.append(user)
     paths += [Path(p) for p in extra]
-    files = [load_file(p) for p in paths]
-    key = tuple(id(f) for f in files)  # load_file returns the same object for an unchanged file
+    contents = [_read_bytes(p) for p in paths]
+    key = compiled.key_of(paths, contents)
     if key not in _MERGED:
         _MERGED.clear()
-        _MERGED[key] = (files, merge(files, (str(p) for p in paths)))
-    return _MERGED[key][1]
+        _MERGED[key] = compiled.cached(key, lambda: _build(paths, contents))
+    return _MERGED[key]
 
 
-# The last merge, with the files it was made from (kept alive so that their ids stay
-# theirs): an unchanged registry keeps its Registry, and so its built matcher.
-_MERGED: dict[tuple[int, ...], tuple[list[RegistryFile], Registry]] = {}
+def _build(paths: list[Path], contents: list[bytes]) -> Registry:
+    """The merged registry from its files, its hash and alias index computed (so that a
+    compiled registry holds them too)."""
+    merged = merge(
+        [_load_bytes(p, data) for p, data in zip(paths, contents, strict=True)],
+        (str(p) for p in paths),
+    )
+    registry = Registry(compiled.Packed(merged.outlets), merged.source_classes, merged.files)
+    _ = registry.hash, registry.matcher, registry.matcher.initials
+    return registry
+
+
+# The last registry loaded, by the key of its files: an unchanged registry keeps its
+# Registry in the process, and so its built matcher.
+_MERGED: dict[str, Registry] = {}
 
 
 # --- matching --------------------------------------------------------------------------
@@ -590,7 +611,7 @@ _PARENS = re.compile(r"\(([^()]*)\)")
 @functools.cache
 def _matching_data() -> dict[str, Any]:
     text = resources.files("attribution").joinpath("data/matching.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = safe_yaml(text)
     return data
 
 

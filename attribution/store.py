@@ -26,12 +26,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal, Protocol, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, get_args
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from attribution.errors import AttributionError
 from attribution.output import FIELDS, ArticleRecord, article_record
-from attribution.pipeline import AnnotatedArticle
+
+if TYPE_CHECKING:  # the pipeline (and its parser) is not needed to read a store
+    from attribution.pipeline import AnnotatedArticle
 
 APPLICATION_ID = 0x41545452  # "ATTR": marks the file as ours (PRAGMA application_id)
 Action = Literal[
@@ -545,6 +547,11 @@ class Store:
                    {where} GROUP BY a.id ORDER BY a.id"""
         params = (article_id,) if article_id is not None else ()
         return self._read(query, params)
+
+    def article_list(self) -> list[dict[str, Any]]:
+        """Every article's id, title, date and publisher: what a list of articles shows
+        (articles() also counts each one's attributions, which a list need not wait for)."""
+        return self._read("SELECT id, title, date, publisher FROM articles ORDER BY id")
 
     def article_text(self, article_id: str) -> str | None:
         row = self._read("SELECT text FROM articles WHERE id = ?", (article_id,))

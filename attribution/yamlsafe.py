@@ -140,3 +140,8 @@ def line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int:
     if cur is not None:
         line = cur.start_mark.line + 1
     return line
+
+
+def safe_load(text: str) -> Any:
+    """Plain safe YAML for the package's own data files, with libyaml's parser."""
+    return yaml.load(text, Loader=_SafeBase)

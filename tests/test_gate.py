@@ -69,11 +69,47 @@ def test_context_is_kept_only_for_sentences_that_point_back() -> None:
         ("Selon l'AFP, le port rouvrira lundi.", False),
         ("Il a affirmé que le port rouvrirait.", True),  # a pronoun: its antecedent
         ("Ce dernier a promis des crédits.", True),  # a demonstrative
-        ("« Nous rouvrirons », a promis le ministre.", True),  # a quote: its speaker
+        ("« Nous rouvrirons le port dès lundi. »", True),  # a quote with no speaker here
+        ("« Nous rouvrirons », a promis le ministre.", False),  # its speaker is named here
         ("Le port rouvrira, selon la même source.", True),  # a continuation
+        ("Ce matin, le maire a annoncé que le port rouvrirait.", False),  # a time, not a source
+        ("L'an dernier, le maire a annoncé la réouverture.", False),
     ):
         kept = " ".join(b for _, b in gate(before + cue, fr).blocks)
         assert ("Paul Dubois" in kept) is needs_context, cue
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Les pompiers ont donné l'alerte vers minuit.",  # a noun after its determiner
+        "Pour répondre à la demande, les usines tournent la nuit.",  # an infinitive, no clause
+        "Le sinistre s'est déclaré au passage d'un camion.",  # a verb that reports only a clause
+        "On observe des orages sur tout le massif.",
+        "Les « Dogues » ont renversé les « Aiglons » en fin de match.",  # scare quotes
+        "Le marché a rouvert en fin d'après-midi.",  # "d'après" glued to "midi"
+    ],
+)
+def test_words_of_saying_where_no_cue_can_hold_do_not_pass(sentence: str) -> None:
+    assert not gate(sentence, load_lexicon("fr")).blocks, sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Le maire a assuré que la fête aurait lieu.",  # a clause
+        "Le maire a confirmé la fermeture du pont.",  # an object that is the claim
+        "Le pont restera fermé, rapporte le quotidien local.",  # an inverted tag
+        "Le pont restera fermé, a rappelé le maire.",
+        "« Le pont restera fermé jusqu'à lundi », rappelle-t-il.",
+        "Le maire a tenu à préciser que la fête aurait lieu.",  # an infinitive and its clause
+        "Le pont restera fermé, rappelle la préfecture.",  # a doubled consonant
+        "Pour le Pentagone, la frappe était justifiée.",
+        "Les « Dogues » ont renversé les « Aiglons », écrit le journal local.",
+    ],
+)
+def test_words_of_saying_where_a_cue_can_hold_pass(sentence: str) -> None:
+    assert gate(sentence, load_lexicon("fr")).blocks, sentence
 
 
 def test_phrases_allow_a_word_between_their_words() -> None:
@@ -107,7 +143,16 @@ def test_criteria_and_hearsay_words_pass_the_gate() -> None:
 
 
 @pytest.mark.model
-def test_gating_changes_no_cue_claim_or_source(tmp_path: Path) -> None:
+def test_a_process_loads_a_model_once(french_nlp: object) -> None:
+    from attribution.nlp.spacy_backend import SpacyBackend
+
+    assert SpacyBackend("fr").nlp is french_nlp
+    registry = load_registry(use_user_file=False)
+    assert Annotator(registry).backend("fr").nlp is french_nlp  # type: ignore[attr-defined]
+
+
+@pytest.mark.model
+def test_gating_changes_no_cue_claim_or_source(tmp_path: Path, french_nlp: object) -> None:
     """The same cues, claims and source spans with and without the gate. What a source
     resolves to may differ: a sentence parsed without the ones before it can pick another
     antecedent (the gold set measures that; see the README)."""

@@ -42,7 +42,11 @@ def mark_sentence_starts(doc: Any, abbreviations: frozenset[str] = frozenset()) 
     """Sentence boundaries the parser must respect: within a line, a sentence only starts
     after a full stop, question or exclamation mark (and the quotation mark closing it),
     not after a title or an initial ("M. Martin", "J. Dupont"), and a capitalised word
-    there always starts one."""
+    there always starts one. Written as one array: setting each token's `is_sent_start`
+    checks the whole document each time, quadratic on a long line."""
+    from spacy.attrs import SENT_START
+
+    starts = doc.to_array([SENT_START]).astype("int64")  # stored as uint64: -1 wraps
     prev: list[Any] = []  # the last two non-space tokens
     for tok in doc:
         if tok.is_space:
@@ -55,10 +59,11 @@ def mark_sentence_starts(doc: Any, abbreviations: frozenset[str] = frozenset()) 
                 word = prev[-2].text
                 ended = not ((len(word) == 1 and word.isupper()) or word in abbreviations)
             if not ended or tok.text in _CLOSERS:
-                tok.is_sent_start = False
+                starts[tok.i] = -1
             elif tok.text[:1].isupper() or tok.text in ("«", "“", "-", "—", "–"):
-                tok.is_sent_start = True
+                starts[tok.i] = 1
         prev = [*prev[-1:], tok]
+    doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 
@@ -94,14 +99,18 @@ class SpacyBackend:
     @property
     def nlp(self) -> Any:
         if self._nlp is None:
+            self._nlp = _LOADED.get((self.model, self.lang))
+        if self._nlp is None:
             import spacy
 
             _register_component()
+            # every component is read: the tagger's UPOS and features, the parser's
+            # relations, the lemmas, and the entity labels (sources' kinds, names)
             nlp = spacy.load(self.model, disable=["textcat"])
             if "parser" in nlp.pipe_names:
                 words = sorted(load_lexicon(self.lang).abbreviations) if self.lang in MODELS else []
                 nlp.add_pipe(SENTENCE_HINTS, before="parser", config={"abbreviations": words})
-            self._nlp = nlp
+            self._nlp = _LOADED[(self.model, self.lang)] = nlp
         return self._nlp
 
     def parse(self, texts: Iterable[str], blocks: Blocks = paragraphs) -> Iterator[Parse]:
@@ -118,6 +127,11 @@ class SpacyBackend:
             sentences[k].extend(doc_sentences(doc, offset))
         for text, sents in zip(texts, sentences, strict=True):
             yield build_parse(text, sents)
+
+
+# Models loaded in this process, by (model, language): a worker forked from a process that
+# loaded one (see attribution/preload.py) uses it as it is, its memory shared.
+_LOADED: dict[tuple[str, str], Any] = {}
 
 
 def doc_sentences(doc: Any, offset: int = 0) -> Iterator[list[Word]]:

@@ -10,20 +10,22 @@ import datetime as dt
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import ProgressBar
 
-from attribution.corroborate import Cluster
 from attribution.registry import Registry
 from attribution.store import Store
 from attribution.terminal import printable
 from attribution.tui.article import ArticleScreen
 from attribution.tui.articles import ArticlesScreen
 from attribution.tui.modals import Help, key_names
+
+if TYPE_CHECKING:  # pandas and scikit-learn load after the first screen, with the clusters
+    from attribution.corroborate import Cluster
 
 POSITION_SAVE_S = 2.0
 ARTICLES_REFRESH_S = 1.0  # while annotating, the articles list is reloaded this often
@@ -73,7 +75,7 @@ class ReviewApp(App[None]):
         if self.paths:
             self.annotate(self.paths)
         else:
-            self.corroborate()
+            self.call_after_refresh(self.corroborate)  # once the first screen is painted
 
     def save_position(self) -> None:
         if self.position != self._saved_position:

@@ -13,9 +13,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from attribution.audit import audit, kept_claims, outlet_mix
-from attribution.corroborate import also_reported
-from attribution.export import claims_frame
 from attribution.model import SourceKind
 from attribution.terminal import plain, printable
 from attribution.tui.modals import Choice, Prompt
@@ -175,11 +172,18 @@ class ArticleScreen(Screen[None]):
             widget.set_class(is_current, "current")
             if is_current:
                 self.query_one("#text", VerticalScroll).scroll_to_widget(widget, animate=False)
-        also = also_reported(self.review.clusters, self.article_id, row["id"]) if row else None
+        also = None
+        if row is not None and self.review.clusters:
+            from attribution.corroborate import also_reported  # pandas: only once clusters exist
+
+            also = also_reported(self.review.clusters, self.article_id, row["id"])
         self.query_one("#source", Static).update(source_panel(row, self.review.registry, also))
         self.review.position = (self.article_id, current_id)
 
     def show_audit(self) -> None:
+        from attribution.audit import audit, kept_claims, outlet_mix  # pandas: only here
+        from attribution.export import claims_frame
+
         frame = claims_frame(self.review.store, self.review.registry, article=self.article_id)
         articles = self.review.store.articles(self.article_id)
         rows = audit(frame, articles, self.review.registry) if articles else []

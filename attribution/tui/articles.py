@@ -84,9 +84,14 @@ class ArticlesScreen(Screen[None]):
     def reload(self) -> None:
         """Articles and progress from the store, then the filtered view."""
         progress = self.review.store.progress()
-        queues = self.review.store.queues(self.review.reviewer)
+        # the team's queues read every attribution's log: only for the filters that use them
+        queues = (
+            self.review.store.queues(self.review.reviewer)
+            if self.status_filter in TEAM_FILTERS
+            else {}
+        )
         self.rows = []
-        for a in self.review.store.articles():
+        for a in self.review.store.article_list():
             done, total = progress.get(a["id"], (0, 0))
             self.rows.append({**a, "done": done, "total": total, "queue": queues.get(a["id"])})
         self.refill()
@@ -197,7 +202,10 @@ class ArticlesScreen(Screen[None]):
     def action_filter_status(self) -> None:
         next_filter = (STATUS_FILTERS.index(self.status_filter) + 1) % len(STATUS_FILTERS)
         self.status_filter = STATUS_FILTERS[next_filter]
-        self.refill()
+        if self.status_filter in TEAM_FILTERS:
+            self.reload()  # the queues are read now, and again for each team filter
+        else:
+            self.refill()
 
     def action_sort(self) -> None:
         self.sort_column = (self.sort_column + 1) % len(COLUMNS)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from attribution.audit import AuditRow
 from attribution.output import cue_span
 from attribution.registry import Registry
 from attribution.terminal import plain, printable
+
+if TYPE_CHECKING:
+    from attribution.audit import AuditRow
 
 STYLES = {"cue": "bold #e0a040", "source": "bold #60a0e0", "claim": "#a0d0a0"}
 CURRENT = {

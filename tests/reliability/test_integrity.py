@@ -464,13 +464,19 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
     deadline = time.monotonic() + 120
     workers: list[psutil.Process] = []
     while time.monotonic() < deadline and len(workers) < 2:
-        workers = [p for p in parent.children() if "resource_tracker" not in " ".join(p.cmdline())]
+        # the workers, and the fork server they are forked from (which has children)
+        descendants = [
+            p
+            for p in parent.children(recursive=True)
+            if "resource_tracker" not in " ".join(p.cmdline())
+        ]
+        workers = [p for p in descendants if not p.children()]
         time.sleep(0.2)
     assert len(workers) >= 2
     time.sleep(3)  # the workers are past their start
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    _, alive = psutil.wait_procs(workers, timeout=15)
+    _, alive = psutil.wait_procs(descendants, timeout=15)
     for p in alive:
         p.kill()
     assert alive == []

@@ -32,9 +32,13 @@ def test_yaml_tags_never_run_code(tmp_path: Path) -> None:
 
 
 def test_no_eval_exec_or_pickle_in_the_package() -> None:
+    """Only the compiled registry unpickles, and only a file of its own: owned by this
+    user, writable by no one else, its header carrying the key asked for (a planted file
+    is never unpickled: tests/test_compiled.py)."""
     pattern = re.compile(r"\b(eval|exec|pickle|marshal|shelve)\s*[(.]")
     for path in PACKAGE.rglob("*.py"):
-        assert not pattern.search(path.read_text(encoding="utf-8")), path
+        found = {m.group(1) for m in pattern.finditer(path.read_text(encoding="utf-8"))}
+        assert found <= ({"pickle"} if path.name == "compiled.py" else set()), path
 
 
 def test_html_scripts_are_never_text(tmp_path: Path) -> None:
@@ -59,6 +63,7 @@ def test_formula_cells_are_escaped(cell: str) -> None:
     assert out.getvalue().splitlines()[1].lstrip('"').startswith("'")
 
 
+@pytest.mark.slow
 def test_paths_from_input_are_never_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
