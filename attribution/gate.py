@@ -234,12 +234,13 @@ def _build_matcher(lex: Lexicon) -> CueMatcher:
     words = frozenset(e for e in folded if _WORD.fullmatch(e))
     verbs: dict[str, bool] = {}
     infinitives: set[str] = set()
-    for lemma in sorted(lex.speech_verbs | lex.relay_verbs):
+    object_verbs = lex.object_claim_verbs | lex.content_verbs | lex.count_verbs
+    for lemma in sorted(lex.speech_verbs | lex.relay_verbs | lex.content_verbs | lex.count_verbs):
         forms = verb_forms(lex, lemma)
         if " " in lemma or "'" in lemma:  # "faire savoir", "s'indigner": phrases
             folded |= {fold(f.lower()) for f in forms}
             continue
-        takes_object = lemma in lex.object_claim_verbs
+        takes_object = lemma in object_verbs  # "a donné un bilan", "a recensé 12 cas"
         for form in (fold(f.lower()) for f in forms):
             if form not in words:
                 verbs[form] = verbs.get(form, False) or takes_object

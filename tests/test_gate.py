@@ -106,6 +106,8 @@ def test_words_of_saying_where_no_cue_can_hold_do_not_pass(sentence: str) -> Non
         "Le pont restera fermé, rappelle la préfecture.",  # a doubled consonant
         "Pour le Pentagone, la frappe était justifiée.",
         "Les « Dogues » ont renversé les « Aiglons », écrit le journal local.",
+        "Ce bilan a été donné par la préfecture.",  # words or figures given
+        "L'institut a recensé 212 cas depuis janvier.",  # a count
     ],
 )
 def test_words_of_saying_where_a_cue_can_hold_pass(sentence: str) -> None:
