@@ -92,6 +92,9 @@ class CueMatcher:
     words: frozenset[str]  # single cue words and irregular forms: enough by themselves
     phrases: dict[str, re.Pattern[str]]  # multi-word cues ("pour X," too), by first word
     verbs: dict[str, bool]  # regular form -> whether one of its verbs takes its claim as object
+    giving: frozenset[str]  # forms of verbs that report words given: with a noun of words
+    words_given: frozenset[str]  # nouns of words and figures ("bilan", "version")
+    counting: frozenset[str]  # forms of verbs of counting: with a number
     infinitives: frozenset[str]  # forms that are an infinitive or a present participle
     determiners: frozenset[str]
     openers: frozenset[str]  # what may start a verb's claim: "que", ":", a quote mark
@@ -120,6 +123,10 @@ class CueMatcher:
         for k, token in enumerate(tokens):
             if token in self.words:
                 return True, True
+            if (token in self.giving and self.words_given & set(tokens)) or (
+                token in self.counting and any(t.isdigit() for t in tokens)
+            ):
+                return True, True  # "Ce bilan a été donné par …", "a recensé 212 cas"
             takes_object = self.verbs.get(token)
             if takes_object is None or (k and tokens[k - 1] in self.determiners):
                 continue
@@ -234,13 +241,12 @@ def _build_matcher(lex: Lexicon) -> CueMatcher:
     words = frozenset(e for e in folded if _WORD.fullmatch(e))
     verbs: dict[str, bool] = {}
     infinitives: set[str] = set()
-    object_verbs = lex.object_claim_verbs | lex.content_verbs | lex.count_verbs
-    for lemma in sorted(lex.speech_verbs | lex.relay_verbs | lex.content_verbs | lex.count_verbs):
+    for lemma in sorted(lex.speech_verbs | lex.relay_verbs):
         forms = verb_forms(lex, lemma)
         if " " in lemma or "'" in lemma:  # "faire savoir", "s'indigner": phrases
             folded |= {fold(f.lower()) for f in forms}
             continue
-        takes_object = lemma in object_verbs  # "a donné un bilan", "a recensé 12 cas"
+        takes_object = lemma in lex.object_claim_verbs
         for form in (fold(f.lower()) for f in forms):
             if form not in words:
                 verbs[form] = verbs.get(form, False) or takes_object
@@ -278,6 +284,11 @@ def _build_matcher(lex: Lexicon) -> CueMatcher:
         words=words,
         phrases={first: re.compile(part, re.IGNORECASE) for first, part in parts.items()},
         verbs=verbs,
+        giving=_forms(lex, lex.content_verbs),
+        words_given=_folded(
+            {w + end for w in lex.content_nouns | lex.voice_nouns for end in ("", "s", "x")}
+        ),
+        counting=_forms(lex, lex.count_verbs),
         infinitives=frozenset(infinitives),
         determiners=_folded(
             lex.definite_determiners
@@ -333,3 +344,7 @@ def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, str]]:
         else:
             blocks.append((start, end))
     return [(s, text[s:e]) for s, e in blocks]
+
+
+def _forms(lex: Lexicon, lemmas: frozenset[str]) -> frozenset[str]:
+    return frozenset(fold(f.lower()) for lemma in lemmas for f in verb_forms(lex, lemma))
