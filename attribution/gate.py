@@ -96,6 +96,7 @@ class CueMatcher:
     words_given: frozenset[str]  # nouns of words and figures ("bilan", "version")
     counting: frozenset[str]  # forms of verbs of counting: with a number
     infinitives: frozenset[str]  # forms that are an infinitive or a present participle
+    progressive: frozenset[str]  # auxiliaries that make a form in -ing a tense ("is asking")
     determiners: frozenset[str]
     openers: frozenset[str]  # what may start a verb's claim: "que", ":", a quote mark
     particles: frozenset[str]  # what starts it right after the verb: "de" ("a promis de …")
@@ -136,7 +137,7 @@ class CueMatcher:
                 or tokens[k + 1 : k + 2] in ([p] for p in self.particles)
                 or self._tag(tokens, k)
             )
-            if token in self.infinitives:
+            if token in self.infinitives and not self.progressive & set(tokens[max(0, k - 2) : k]):
                 if opens:
                     return True, True
             elif takes_object or opens or quoted:
@@ -290,6 +291,7 @@ def _build_matcher(lex: Lexicon) -> CueMatcher:
         ),
         counting=_forms(lex, lex.count_verbs),
         infinitives=frozenset(infinitives),
+        progressive=_folded(lex.progressive_auxiliaries),
         determiners=_folded(
             lex.definite_determiners
             | lex.demonstrative_determiners

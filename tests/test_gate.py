@@ -121,6 +121,14 @@ def test_phrases_allow_a_word_between_their_words() -> None:
     assert not gate("La question reste ouverte depuis hier soir.", fr).blocks
 
 
+def test_english_progressive_forms_and_month_abbreviations() -> None:
+    en = load_lexicon("en")
+    assert gate("The company is denying any wrongdoing.", en).blocks  # a tense, not a gerund
+    assert not gate("Denying any wrongdoing is easy.", en).blocks
+    text = "Talks ended on Dec. 31 with a deal, the mayor said."
+    assert [text[s:e] for s, e in sentence_spans(text, en.abbreviations)] == [text]
+
+
 def test_english_regular_and_irregular_forms_pass_the_gate() -> None:
     en = load_lexicon("en")
     for sentence in (

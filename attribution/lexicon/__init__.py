@@ -97,6 +97,7 @@ class Lexicon(BaseModel):
     indefinite_quantifiers: frozenset[str] = frozenset()
     present_participle_endings: tuple[str, ...] = ()
     gate_words: frozenset[str] = frozenset()  # irregular forms the cue gate must see
+    progressive_auxiliaries: frozenset[str] = frozenset()  # English "is asking": a tense
     tag_subject_first: bool = False  # English "…, the minister said"; French inverts
     time_words_capitalized: bool = False  # English "said Wednesday"; French "Midi Libre" is a name
     owner_before_role: bool = False  # English "a WHO official", "Israel's army"; French "de"
