@@ -590,7 +590,7 @@ def _verb_finding(
 def _passive(
     parse: Parse, sent: Sentence, lex: Lexicon, verb: Token, lemma: str, cue: list[Token]
 ) -> Finding | None:
-    """ "L'information a été confirmée par un élu", "des accusations réfutées par l'Insee":
+    """ "La nouvelle a été confirmée par une élue", "des accusations réfutées par l'Insee":
     the agent said it; what was said is the subject, or the noun the participle describes."""
     reports_object = lex.object_claim_verbs | lex.content_verbs | lex.count_verbs
     if lemma not in reports_object or verb.feat("VerbForm") != "Part":
@@ -1056,7 +1056,7 @@ def _last_speaker_before(parse: Parse, lex: Lexicon, participle: Token) -> Token
             continue
         agent = next((c for c in parse.children(verb.i) if c.deprel == "obl:agent"), None)
         if agent is not None and agent.i < participle.i:
-            return agent  # "L'information a été confirmée par l'élu, donnant …"
+            return agent  # "Le chiffre a été validé par la préfète, ajoutant …"
         aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
         first = aux[0] if aux else verb
         after = clitic_subject(parse, lex, first, verb)
