@@ -97,6 +97,8 @@ class CueMatcher:
     counting: frozenset[str]  # forms of verbs of counting: with a number
     infinitives: frozenset[str]  # forms that are an infinitive or a present participle
     progressive: frozenset[str]  # auxiliaries that make a form in -ing a tense ("is asking")
+    infinitive_endings: tuple[str, ...]  # "tuer", "avoir": a verb's reported infinitive
+    infinitive_words: frozenset[str]  # infinitives of other endings: "être", "faire"
     determiners: frozenset[str]
     openers: frozenset[str]  # what may start a verb's claim: "que", ":", a quote mark
     particles: frozenset[str]  # what starts it right after the verb: "de" ("a promis de …")
@@ -135,6 +137,7 @@ class CueMatcher:
             opens = (
                 any(t in self.openers for t in after)
                 or tokens[k + 1 : k + 2] in ([p] for p in self.particles)
+                or (bool(after) and self._infinitive(after[0]))  # "a déclaré avoir tué"
                 or self._tag(tokens, k)
             )
             if token in self.infinitives and not self.progressive & set(tokens[max(0, k - 2) : k]):
@@ -143,6 +146,11 @@ class CueMatcher:
             elif takes_object or opens or quoted:
                 return True, True
         return quoted, False
+
+    def _infinitive(self, token: str) -> bool:
+        return token in self.infinitive_words or (
+            len(token) > 4 and token.endswith(self.infinitive_endings)
+        )
 
     def _tag(self, tokens: list[str], k: int) -> bool:
         """An inverted or closing tag: "…, rapporte X", "…, a rapporté X", "» précise-t-il"."""
@@ -292,6 +300,8 @@ def _build_matcher(lex: Lexicon) -> CueMatcher:
         counting=_forms(lex, lex.count_verbs),
         infinitives=frozenset(infinitives),
         progressive=_folded(lex.progressive_auxiliaries),
+        infinitive_endings=tuple(fold(e) for e in lex.infinitive_endings),
+        infinitive_words=_folded(lex.irregular_infinitives),
         determiners=_folded(
             lex.definite_determiners
             | lex.demonstrative_determiners

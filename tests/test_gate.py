@@ -107,6 +107,8 @@ def test_words_of_saying_where_no_cue_can_hold_do_not_pass(sentence: str) -> Non
         "Pour le Pentagone, la frappe était justifiée.",
         "Les « Dogues » ont renversé les « Aiglons », écrit le journal local.",
         "Ce bilan a été donné par la préfecture.",  # words or figures given
+        "Pour sa part, le comité a déclaré avoir reçu la lettre.",  # an infinitive
+        "Le maire a déclaré être prêt à partir.",
         "L'institut a recensé 212 cas depuis janvier.",  # a count
     ],
 )

@@ -97,6 +97,8 @@ class Lexicon(BaseModel):
     indefinite_quantifiers: frozenset[str] = frozenset()
     present_participle_endings: tuple[str, ...] = ()
     gate_words: frozenset[str] = frozenset()  # irregular forms the cue gate must see
+    infinitive_endings: tuple[str, ...] = ()  # "tuer", "avoir": for the gate
+    irregular_infinitives: frozenset[str] = frozenset()  # "être", "faire": for the gate
     progressive_auxiliaries: frozenset[str] = frozenset()  # English "is asking": a tense
     tag_subject_first: bool = False  # English "…, the minister said"; French inverts
     time_words_capitalized: bool = False  # English "said Wednesday"; French "Midi Libre" is a name
