@@ -514,11 +514,11 @@ def _verb_finding(
         if _reports_a_clause(parse, lex, verb)
         else _inverted_claim(parse, lex, verb, _subject_before_incise(parse, verb), cue)
     )
-    passive = _passive(parse, sent, lex, verb, lemma, cue) or _comparison_tag(
+    shaped = _passive(parse, sent, lex, verb, lemma, cue) or _comparison_tag(
         parse, sent, lex, verb, lemma, cue
     )
-    if passive is not None:
-        return passive
+    if shaped is not None:  # "confirmée par X", "comme l'a dit X": read by their shape
+        return shaped
     nominal_use = verb.deprel in ("amod", "acl", "nmod", "obl", "nsubj", "obj", "det", "case")
     reports = verb.rel == "acl" and (children(parse, verb, "ccomp") or _que_after(parse, lex, verb))
     if nominal_use and not reports and not (tagged and verb.feat("VerbForm") != "Part"):
@@ -592,8 +592,7 @@ def _passive(
 ) -> Finding | None:
     """ "La nouvelle a été confirmée par une élue", "des accusations réfutées par l'Insee":
     the agent said it; what was said is the subject, or the noun the participle describes."""
-    reports_object = lex.object_claim_verbs | lex.content_verbs | lex.count_verbs
-    if lemma not in reports_object or verb.feat("VerbForm") != "Part":
+    if lemma not in lex.object_reporting_verbs or verb.feat("VerbForm") != "Part":
         return None
     agents = [c for c in parse.children(verb.i) if c.deprel == "obl:agent"]
     if not agents or not can_speak(parse, lex, agents[0]):
@@ -727,8 +726,7 @@ def _verb_claim(
         claim = _object_claim(parse, verb, obj)
         end = claim[-1].i + 1 if claim else verb.i
         quoted = any(t.text in _QUOTE_MARKS for t in parse.tokens[verb.i + 1 : end + 1])
-        reports_object = lex.object_claim_verbs | lex.content_verbs | lex.count_verbs
-        if claim and (lemma in reports_object or quoted):
+        if claim and (lemma in lex.object_reporting_verbs or quoted):
             return claim, "verb_preposed", OBJECT_CLAIM_CONFIDENCE
     return [], "", 0.0
 

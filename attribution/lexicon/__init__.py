@@ -133,6 +133,11 @@ class Lexicon(BaseModel):
         return forms
 
     @functools.cached_property
+    def object_reporting_verbs(self) -> frozenset[str]:
+        """Verbs whose object can be what was said: "a démenti X", "a donné un bilan"."""
+        return self.object_claim_verbs | self.content_verbs | self.count_verbs
+
+    @functools.cached_property
     def phrase_verb_forms(self) -> dict[str, str]:
         """Forms of the verbs that open a speech phrase ("laisse" of "laisser entendre")."""
         forms: dict[str, str] = {}
