@@ -35,10 +35,11 @@ from attribution.shards import shard_name, write_shard
 Result = AnnotatedArticle | AttributionError | Unchanged
 # What the store knows of an article: its content hash, publisher and language.
 Fingerprint = tuple[str, str | None, str | None]
-# A worker process is replaced after this many chunks (6,400 articles at the default batch
-# size): parsing slowly grows a process's memory (~10 MB a 1,000 articles, measured), and
-# the model's reload costs a new process about 2% of its working life.
-WORKER_CHUNKS = 200
+# A worker process is replaced after this many chunks (800 articles at the default batch
+# size): parsing slowly grows a process's memory, both its own (the strings it meets) and
+# the model pages it shares with the fork server until it touches them (copy on write).
+# A new worker forks from the fork server, which holds the model, so replacing one is cheap.
+WORKER_CHUNKS = 25
 T = TypeVar("T", covariant=True)
 
 
