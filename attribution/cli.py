@@ -808,11 +808,9 @@ def report(
 
 def _also_reported(store: Any, article: str, reg: Any) -> dict[str, str]:
     """By attribution id, who else in the store reports the same claim."""
-    from attribution.audit import kept_claims
-    from attribution.corroborate import also_reported, corroborate
-    from attribution.export import claims_frame
+    from attribution.corroborate import also_reported, store_clusters
 
-    clusters = corroborate(kept_claims(claims_frame(store, reg)), reg)
+    clusters = store_clusters(store, reg)
     ids = [r["id"] for r in store.attributions(article=article)]
     return {i: line for i in ids if (line := also_reported(clusters, article, i))}
 
@@ -899,17 +897,13 @@ def corroborate(
     reporting, only state-affiliated origins, one alignment)."""
     import json
 
-    from attribution.audit import kept_claims
-    from attribution.corroborate import SIMILARITY_THRESHOLD
-    from attribution.corroborate import corroborate as find_clusters
-    from attribution.export import claims_frame
+    from attribution.corroborate import SIMILARITY_THRESHOLD, store_clusters
 
     reg = _registry(registry)
     with _open_store(db, create=False) as database:
-        frame = claims_frame(database, reg)
-    clusters = find_clusters(
-        kept_claims(frame), reg, SIMILARITY_THRESHOLD if threshold is None else threshold
-    )
+        clusters = store_clusters(
+            database, reg, SIMILARITY_THRESHOLD if threshold is None else threshold
+        )
     if format is CorroborateFormat.json:
         typer.echo(json.dumps([c.as_dict() for c in clusters], ensure_ascii=False, indent=2))
         return

@@ -38,9 +38,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from attribution.audit import _owners
+from attribution.audit import _owners, kept_claims
+from attribution.export import claims_frame
 from attribution.model import UNNAMED_KINDS
 from attribution.registry import Registry, normalize
+from attribution.store import Store
 
 SIMILARITY_THRESHOLD = 0.5
 COMMON_SHARE = 0.01
@@ -294,6 +296,13 @@ def similar_pairs(
             if numbers_agree(nums[a], nums[b])
         ]
     return pairs, nums
+
+
+def store_clusters(
+    store: Store, registry: Registry, threshold: float = SIMILARITY_THRESHOLD
+) -> list[Cluster]:
+    """The clusters of a store's claims as they are now (rejected ones left out)."""
+    return corroborate(kept_claims(claims_frame(store, registry)), registry, threshold)
 
 
 def corroborate(

@@ -11,16 +11,14 @@ from typing import Any
 
 import pytest
 
-from attribution.audit import kept_claims
 from attribution.corroborate import (
     Cluster,
     also_reported,
-    corroborate,
     normalize_claim,
     numbers,
     ownership_groups,
+    store_clusters,
 )
-from attribution.export import claims_frame
 from attribution.model import Article
 from attribution.output import ArticleRecord
 from attribution.registry import Registry, load_registry
@@ -89,7 +87,7 @@ def store(tmp_path: Path) -> Store:
 
 
 def clusters_of(store: Store, registry: Registry) -> list[Cluster]:
-    return corroborate(kept_claims(claims_frame(store, registry)), registry)
+    return store_clusters(store, registry)
 
 
 def test_numbers_are_read_one_way() -> None:

@@ -220,13 +220,10 @@ class ReviewApp(App[None]):
         """Which claims other articles report too (`attribution corroborate`), in the
         background: the source panel says so once it is known (and says nothing if it
         cannot be known: the review goes on)."""
-        from attribution.audit import kept_claims
-        from attribution.corroborate import corroborate
-        from attribution.export import claims_frame
+        from attribution.corroborate import store_clusters
 
         with Store(self.store.target) as store:
-            claims = kept_claims(claims_frame(store, self.registry))
-        clusters = corroborate(claims, self.registry)
+            clusters = store_clusters(store, self.registry)
         self.call_from_thread(self.show_corroboration, clusters)
 
     def show_corroboration(self, clusters: list[Cluster]) -> None:
