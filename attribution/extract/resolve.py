@@ -318,11 +318,8 @@ def _antecedent(
         people = {SourceKind.PERSON, SourceKind.WITNESS, SourceKind.ANONYMOUS}
         recent = [
             (m, h)
-            for g, m, h in history
-            if f.sentence - g.sentence <= LOOKBACK_SENTENCES
-            and h.sent < head.sent
-            and _agrees(head, h)
-            and not (word in lex.neuter_pronouns and m.kind in people)  # "It said": a body
+            for m, h in _recent_sources(f, head, history)
+            if not (word in lex.neuter_pronouns and m.kind in people)  # "It said": a body
         ]
         if recent:
             return recent[-1]  # the last source spoken of is the likeliest
@@ -342,13 +339,8 @@ def _antecedent(
         else:
             cand = _last_before(parse, head, lambda t: t.lemma.lower() == head.lemma.lower(), 8)
             if cand is None and head.lemma.lower() in lex.always_anonymous:
-                recent = [  # "cette source": the last source spoken of, whatever its gender
-                    (m, h)
-                    for g, m, h in history
-                    if f.sentence - g.sentence <= LOOKBACK_SENTENCES
-                    and h.sent < head.sent
-                    and _agrees(head, h, ("Number",))
-                ]
+                # "cette source": the last source spoken of, whatever its gender
+                recent = _recent_sources(f, head, history, ("Number",))
                 if recent:
                     return recent[-1]
             cand = cand or _last_before(  # a noun's gender is the word's, not its referent's
@@ -399,6 +391,22 @@ def _antecedent(
     if cand is None:
         return None
     return describe(parse, lex, cand), cand
+
+
+def _recent_sources(
+    f: Finding,
+    head: Token,
+    history: list[tuple[Finding, Mention, Token]],
+    feats: tuple[str, ...] = ("Number", "Gender"),
+) -> list[tuple[Mention, Token]]:
+    """The sources spoken of in the few sentences before an anaphor, that agree with it."""
+    return [
+        (m, h)
+        for g, m, h in history
+        if f.sentence - g.sentence <= LOOKBACK_SENTENCES
+        and h.sent < head.sent
+        and _agrees(head, h, feats)
+    ]
 
 
 def _agrees(anaphor: Token, cand: Token, feats: tuple[str, ...] = ("Number", "Gender")) -> bool:

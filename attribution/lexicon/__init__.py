@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
@@ -126,11 +127,7 @@ class Lexicon(BaseModel):
     @functools.cached_property
     def verb_forms(self) -> dict[str, str]:
         """Inflected forms of regular verbs → lemma, for words the lemmatizer got wrong."""
-        forms: dict[str, str] = {}
-        for lemma in self.speech_verbs | self.relay_verbs:
-            for form in self.inflections(lemma):
-                forms.setdefault(form, lemma)
-        return forms
+        return self._forms_of(sorted(self.speech_verbs | self.relay_verbs))
 
     @functools.cached_property
     def object_reporting_verbs(self) -> frozenset[str]:
@@ -140,10 +137,13 @@ class Lexicon(BaseModel):
     @functools.cached_property
     def phrase_verb_forms(self) -> dict[str, str]:
         """Forms of the verbs that open a speech phrase ("laisse" of "laisser entendre")."""
+        return self._forms_of(phrase[0] for phrase in self.speech_phrases)
+
+    def _forms_of(self, lemmas: Iterable[str]) -> dict[str, str]:
         forms: dict[str, str] = {}
-        for phrase in self.speech_phrases:
-            for form in self.inflections(phrase[0]):
-                forms.setdefault(form, phrase[0])
+        for lemma in lemmas:
+            for form in self.inflections(lemma):
+                forms.setdefault(form, lemma)
         return forms
 
     def kind_of_word(self, word: str) -> str | None:
