@@ -69,6 +69,17 @@ StrictLoader.yaml_implicit_resolvers = {
 
 def _check_events(text: str) -> None:
     """Refuse aliases and nesting deeper than MAX_DEPTH, with their line."""
+    try:
+        _walk_events(text)
+    except yaml.MarkedYAMLError as err:  # libyaml ≥ 0.2.5 stops deep nesting itself
+        if "nesting depth" not in (err.problem or ""):
+            raise
+        raise ComposerError(
+            None, None, f"nested more than {MAX_DEPTH} levels deep", err.problem_mark
+        ) from None
+
+
+def _walk_events(text: str) -> None:
     depth = 0
     for event in yaml.parse(text, Loader=_SafeBase):
         mark: Any = event.start_mark  # libyaml's marks are of their own class
