@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
 import sys
 import threading
 import time
@@ -142,7 +143,7 @@ def run_local(files: Sequence[str], job: Job, workers: int = 1) -> Iterator[Resu
         workers,
         mp_context=_worker_context(job),
         initializer=_start_worker,
-        initargs=(job.backend,),
+        initargs=(job.backend, os.getpid()),
         max_tasks_per_child=WORKER_CHUNKS,
     )
     try:
@@ -184,25 +185,40 @@ def _worker_context(job: Job) -> BaseContext:
     return context
 
 
-def _start_worker(backend: str) -> None:
+def _start_worker(backend: str, owner: int) -> None:
     """A spaCy worker process does without PyTorch: thinc imports it whenever it is
     installed (about 180 MB a process), and spaCy's CNN pipelines never use it. Every
-    worker ends when its parent dies, even by SIGKILL (the pool cannot tell it then)."""
+    worker ends when the process that owns the pool dies, even by SIGKILL (the pool
+    cannot tell it then)."""
     if backend == "spacy":
         sys.modules.setdefault("torch", None)  # type: ignore[arg-type]
-    threading.Thread(
-        target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True
-    ).start()
+    threading.Thread(target=_exit_with, args=(owner,), name="owner-watch", daemon=True).start()
 
 
-PARENT_WATCH_S = 0.5
+OWNER_WATCH_S = 0.5
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Once the parent is gone the process is re-parented: its parent id changes."""
-    while os.getppid() == parent:
-        time.sleep(PARENT_WATCH_S)
+def _exit_with(owner: int) -> None:
+    """Ends this process once `owner` has ended. The owner, not the parent: a worker's
+    parent is the fork server, which waits for its workers before it ends itself."""
+    try:
+        handle = os.pidfd_open(owner)
+    except (AttributeError, OSError):  # not Linux: poll the process id
+        while _exists(owner):
+            time.sleep(OWNER_WATCH_S)
+    else:
+        select.select([handle], [], [])  # readable once the owner has ended
     os._exit(1)
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @contextmanager

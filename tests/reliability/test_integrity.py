@@ -3,6 +3,7 @@ state said as it is, exactly what was stored reported, no orphan left behind."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -433,14 +434,28 @@ def test_a_repeated_identical_decision_changes_nothing(tmp_path: Path) -> None:
 # --- workers die with their parent ------------------------------------------------------------
 
 
+def _running(process: Any) -> bool:
+    """Exited processes whose parent is gone may stay zombies where PID 1 reaps nothing."""
+    import psutil
+
+    try:
+        return bool(process.status() != psutil.STATUS_ZOMBIE)
+    except psutil.NoSuchProcess:
+        return False
+
+
 @pytest.mark.slow
 def test_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
     import psutil
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for k in range(8):
-        (corpus / f"{k}.txt").write_text(f"Selon l'AFP, le pont {k} a cédé.", "utf-8")
+    # enough work that the two workers are still busy when the parent is killed
+    sentence = (
+        "Selon l'AFP, le pont {k} a cédé hier soir après des pluies qui ont duré trois jours. "
+    )
+    for k in range(200):
+        (corpus / f"{k}.txt").write_text(sentence.format(k=k) * 40, "utf-8")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -451,7 +466,7 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
             "--workers",
             "2",
             "--batch-size",
-            "1",
+            "2",
             "--no-store",
             "--lang",
             "fr",
@@ -460,23 +475,38 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    parent = psutil.Process(proc.pid)
-    deadline = time.monotonic() + 120
-    workers: list[psutil.Process] = []
-    while time.monotonic() < deadline and len(workers) < 2:
-        # the workers, and the fork server they are forked from (which has children)
-        descendants = [
-            p
-            for p in parent.children(recursive=True)
-            if "resource_tracker" not in " ".join(p.cmdline())
-        ]
-        workers = [p for p in descendants if not p.children()]
-        time.sleep(0.2)
-    assert len(workers) >= 2
-    time.sleep(3)  # the workers are past their start
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    _, alive = psutil.wait_procs(descendants, timeout=15)
-    for p in alive:
-        p.kill()
-    assert alive == []
+    try:
+        parent = psutil.Process(proc.pid)
+
+        def descendants() -> list[psutil.Process]:
+            # the workers, and the fork server they are forked from (which has children)
+            found = []
+            for p in parent.children(recursive=True):
+                with contextlib.suppress(psutil.Error):
+                    if "resource_tracker" not in " ".join(p.cmdline()):
+                        found.append(p)
+            return found
+
+        def workers() -> list[psutil.Process]:
+            return [p for p in descendants() if not p.children()]
+
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None and len(workers()) < 2:
+            time.sleep(0.1)
+        assert proc.poll() is None, "the job ended before two workers were seen"
+        assert len(workers()) >= 2
+        time.sleep(2)  # the workers are past their start
+        doomed = descendants()
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(_running(p) for p in doomed):
+            time.sleep(0.2)
+        alive = [p for p in doomed if _running(p)]
+        for p in alive:
+            p.kill()
+        assert alive == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
