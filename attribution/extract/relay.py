@@ -8,7 +8,7 @@ the parse, which often attaches these participles to the wrong word.
 
 from __future__ import annotations
 
-from attribution.extract.rules import Finding, lower
+from attribution.extract.rules import Finding, lower, relay_lemma
 from attribution.extract.spans import mention_tokens
 from attribution.lexicon import Lexicon
 from attribution.model import CueType, Parse, Token
@@ -22,11 +22,7 @@ def apply_relays(parse: Parse, lex: Lexicon, findings: list[Finding]) -> None:
             continue
         sent = parse.sentences[f.source.sent]
         for tok in parse.sentence_tokens(sent):
-            lemma = tok.lemma.lower()
-            if (
-                lemma not in lex.relay_verbs
-                and lex.verb_forms.get(lower(tok)) not in lex.relay_verbs
-            ):
+            if not relay_lemma(tok, lex):
                 continue
             if tok.feat("Tense") == "Pres" or lower(tok).endswith(lex.present_participle_endings):
                 _citing(parse, f, tok)

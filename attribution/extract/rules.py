@@ -870,8 +870,15 @@ def _que_after(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
         ):
             return None
         if tok.upos == "VERB" and (_present_participle(tok) or tok.feat("VerbForm") == "Inf"):
+            if _present_participle(tok) and relay_lemma(tok, lex):
+                continue  # "a rapporté, citant une source, que …": the relay is an incise
             return None  # "a confirmé ce bilan, indiquant que …": the "que" is the other verb's
     return None
+
+
+def relay_lemma(tok: Token, lex: Lexicon) -> bool:
+    """ "citant", "cité", "relayée": a verb by which an outlet relays a source."""
+    return tok.lemma.lower() in lex.relay_verbs or lex.verb_forms.get(lower(tok)) in lex.relay_verbs
 
 
 def before_speech_participle(parse: Parse, lex: Lexicon, f: Finding) -> None:
