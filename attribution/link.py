@@ -14,6 +14,7 @@ from attribution.registry import (
     Matcher,
     Registry,
     country_context,
+    indefinite_types,
     method_confidence,
 )
 from attribution.registry import matching_words as _matching_words
@@ -101,7 +102,49 @@ def link_article(
                 confidence=confidence,
             )
         )
-    return out, article
+    return _named_elsewhere(out, registry, article.lang or "fr"), article
+
+
+MAX_INDEFINITE_WORDS = 5
+
+
+def _named_elsewhere(found: list[Attribution], registry: Registry, lang: str) -> list[Attribution]:
+    """ "… a annoncé une ONG. … a précisé l'Observatoire …": an indefinite source of a class
+    is the entry of that class the article cites by name, when it cites exactly one."""
+    named = {a.outlet for a in found if a.outlet is not None}
+    lex = load_lexicon(lang)
+    out = []
+    for a in found:
+        types = _indefinite_class(a.source, lex.anonymous_determiners, lex.genitive_prepositions)
+        fits = sorted(o for o in named if registry.outlets[o].type in types)
+        if a.outlet is None and len(fits) == 1:
+            a = replace(
+                a,
+                outlet=fits[0],
+                outlet_match="article_named",
+                confidence=a.confidence * method_confidence("article_named"),
+            )
+        out.append(a)
+    return out
+
+
+def _indefinite_class(
+    mention: Mention | None, determiners: frozenset[str], prepositions: frozenset[str]
+) -> frozenset[str]:
+    """The types "une ONG syrienne" or "a war monitor" may be; none for "une agence de
+    notation" (the class word takes a complement) or a pronoun's antecedent."""
+    if mention is None or mention.resolved is not None:
+        return frozenset()
+    words = [unaccented(w.casefold()) for w in mention.span.text.split()]
+    if not 1 < len(words) <= MAX_INDEFINITE_WORDS or words[0] not in determiners:
+        return frozenset()
+    classes = indefinite_types()
+    for k, word in enumerate(words[1:], 1):
+        if word in classes:
+            if any(w in prepositions or w == "of" for w in words[k + 1 :]):
+                return frozenset()
+            return classes[word]
+    return frozenset()
 
 
 class _Linker:

@@ -734,6 +734,7 @@ MatchMethod = Literal[
     "descriptor",
     "acronym",
     "article_acronym",
+    "article_named",
     "fuzzy",
     "ambiguous",
     "none",
@@ -782,6 +783,15 @@ def _type_words() -> dict[str, frozenset[str]]:
     return {
         t: frozenset(unaccented(w.casefold()) for w in words)
         for t, words in _matching_data()["type_words"].items()
+    }
+
+
+@functools.cache
+def indefinite_types() -> dict[str, frozenset[str]]:
+    """The registry types an indefinite source of a class may be ("une ONG": ngo, monitor)."""
+    return {
+        unaccented(w.casefold()): frozenset(types)
+        for w, types in _matching_data()["indefinite_types"].items()
     }
 
 

@@ -95,6 +95,44 @@ def test_an_acronym_the_article_introduces_links_later_mentions() -> None:
     assert b.outlet is None
 
 
+WATCH = Outlet(id="veille-sud", name="Veille des droits du Sud", type="monitor", country="LB")
+RIGHTS = Outlet(id="droits-plus", name="Droits Plus", type="ngo", country="FR")
+WIRE = Outlet(id="fil-sud", name="Fil Sud", type="agency", country="LB")
+
+
+def test_an_indefinite_source_is_the_one_of_its_class_the_article_names() -> None:
+    text = (
+        "Six maisons ont brûlé, a indiqué une ONG locale. "
+        "Les pompiers sont arrivés tard, a ajouté la Veille des droits du Sud."
+    )
+    registry = Registry({o.id: o for o in (WIRE, WATCH, RIGHTS)})
+    found = [
+        attribution(text, "une ONG locale", SourceKind.ORGANIZATION),
+        attribution(text, "la Veille des droits du Sud", SourceKind.ORGANIZATION),
+    ]
+    a, named = link_article(found, registry, Article("t", text))[0]
+    assert named.outlet == "veille-sud"
+    assert (a.outlet, a.outlet_match) == ("veille-sud", "article_named")
+    assert a.confidence < named.confidence
+    # two organisations of the class named: no guess
+    both = text + " Droits Plus a dénoncé les délais."
+    found.append(attribution(both, "Droits Plus", SourceKind.ORGANIZATION))
+    first = link_article(found, registry, Article("t", both))[0][0]
+    assert first.outlet is None
+    # the class word takes a complement: another class ("une agence de notation")
+    for agency in ("une agence de notation", "une agence"):
+        rating = f"La note baisse, selon {agency}. Fil Sud a confirmé."
+        c = link_article(
+            [
+                attribution(rating, agency, SourceKind.ORGANIZATION),
+                attribution(rating, "Fil Sud", SourceKind.OUTLET),
+            ],
+            registry,
+            Article("t", rating),
+        )[0][0]
+        assert c.outlet == (None if "notation" in agency else "fil-sud")
+
+
 HEALTH = Outlet(
     id="sante-vd",
     name="Département de la santé du canton de Vaud",
