@@ -98,7 +98,8 @@ def load_gold(path: Path) -> list[GoldArticle]:
         claim = _nth(text, record.claim, record.occurrence)
         if claim is None:
             raise InputError(path, f"claim not found in {record.article}: {record.claim[:50]!r}", n)
-        source = _nearest(text, record.source, claim) if record.source else None
+        cue = _nearest(text, record.cue, claim)  # "…, précise l'Osdh. B, selon l'Osdh."
+        source = _nearest(text, record.source, cue or claim) if record.source else None
         resolved = (
             _nearest(text, record.source_resolved, source or claim, before=True)
             if record.source_resolved
@@ -130,12 +131,17 @@ def _nth(text: str, needle: str, n: int) -> Span | None:
 
 
 def _nearest(text: str, needle: str, anchor: Span, before: bool = False) -> Span | None:
+    """The occurrence of `needle` nearest to `anchor`, as whole words: the pronoun "il" is
+    not the one inside "ville"."""
     best: Span | None = None
     best_distance = None
     start = text.find(needle)
     while start >= 0:
         end = start + len(needle)
-        if not before or start <= anchor.start:
+        inside_a_word = (needle[0].isalnum() and start > 0 and text[start - 1].isalnum()) or (
+            needle[-1].isalnum() and end < len(text) and text[end].isalnum()
+        )
+        if not inside_a_word and (not before or start <= anchor.start):
             distance = (
                 0
                 if start < anchor.end and anchor.start < end
@@ -300,12 +306,16 @@ def _compare(g: Located, p: Attribution) -> dict[str, bool]:
     if g.source is None:
         source_ok = src is None or src.kind.value in ("unnamed", "social_media")
     else:
-        source_ok = src is not None and (
-            overlap(src.span, g.source) > 0
-            or (
-                g.resolved is not None
-                and src.resolved is not None
-                and overlap(src.resolved, g.resolved) > 0
+        # the same mention, or the same antecedent: "Le M23 qui attribue" is Le M23's
+        # whether the source is written "qui" (resolved to Le M23) or "Le M23". Whether a
+        # pronoun's antecedent is right is scored apart ("antecedent").
+        source_ok = src is not None and any(
+            a is not None and b is not None and overlap(a, b) > 0
+            for a, b in (
+                (src.span, g.source),
+                (src.resolved, g.resolved),
+                (src.resolved, g.source),
+                (src.span, g.resolved),
             )
         )
     kind = src.kind.value if src else "unnamed"
