@@ -42,7 +42,12 @@ def find_quotes(text: str, pairs: Sequence[tuple[str, str]]) -> list[Quote]:
             quotes.append(_quote(text, start, k))
             stack.clear()
         elif ch == '"':
-            if stack and stack[-1] == '"':
+            if stack == ['"'] and _starts_a_word(text, k):
+                # "A, dit-il. "B": a mark glued to the next word only opens; the quote
+                # before it ended with the incise
+                quotes.append(_quote(text, start, k))
+                start = k
+            elif stack and stack[-1] == '"':
                 stack.pop()
                 if not stack:
                     quotes.append(_quote(text, start, k + 1))
@@ -75,6 +80,11 @@ def _paragraph_start(text: str, k: int) -> int:
 def _opens_straight(text: str, k: int) -> bool:
     """A straight double quote opens when it is not glued to the word before it."""
     return k == 0 or not text[k - 1].isalnum()
+
+
+def _starts_a_word(text: str, k: int) -> bool:
+    """A straight mark after a space and before a word: "… a dit. "Je …"."""
+    return 0 < k < len(text) - 1 and text[k - 1].isspace() and text[k + 1].isalnum()
 
 
 def _quote(text: str, start: int, end: int) -> Quote:
