@@ -71,6 +71,7 @@ _FOLD = str.maketrans(
     | {"’": "'", "‘": "'", "ʼ": "'"}
 )
 _WORD = re.compile(r"\w+")
+SHORT_WORD = 4  # "s'", "est", "se", "sont": clitics and auxiliaries inside a tag
 _TOKEN = re.compile(r"\w+|[^\w\s']")  # words and marks; apostrophes only split words
 LOOKAHEAD = 8  # words after a speech verb in which its clause, quote or colon may start
 
@@ -153,11 +154,13 @@ class CueMatcher:
         )
 
     def _tag(self, tokens: list[str], k: int) -> bool:
-        """An inverted or closing tag: "…, rapporte X", "…, a rapporté X", "» précise-t-il"."""
-        before = tokens[max(0, k - 2) : k]
+        """An inverted or closing tag: "…, rapporte X", "…, a rapporté X", "» précise-t-il",
+        "…, s'est inquiété X" (two short words, a pronoun and an auxiliary, between)."""
+        before = tokens[max(0, k - 3) : k]
+        marks = [j for j, t in enumerate(before) if t in self.tag_marks]
+        between = before[marks[-1] + 1 :] if marks else []
         return (
-            bool(before)
-            and (before[-1] in self.tag_marks or (len(before) == 2 and before[0] in self.tag_marks))
+            bool(marks) and (len(between) <= 1 or all(len(t) <= SHORT_WORD for t in between))
         ) or tokens[k + 1 : k + 2] == ["-"]
 
     def _long_quote(self, folded: str) -> bool:
@@ -250,7 +253,7 @@ def _build_matcher(lex: Lexicon) -> CueMatcher:
     words = frozenset(e for e in folded if _WORD.fullmatch(e))
     verbs: dict[str, bool] = {}
     infinitives: set[str] = set()
-    for lemma in sorted(lex.speech_verbs | lex.relay_verbs):
+    for lemma in sorted(lex.speech_verbs | lex.relay_verbs | lex.reflexive_speech_verbs):
         forms = verb_forms(lex, lemma)
         if " " in lemma or "'" in lemma:  # "faire savoir", "s'indigner": phrases
             folded |= {fold(f.lower()) for f in forms}

@@ -110,6 +110,7 @@ def test_words_of_saying_where_no_cue_can_hold_do_not_pass(sentence: str) -> Non
         "Pour sa part, le comité a déclaré avoir reçu la lettre.",  # an infinitive
         "Le maire a déclaré être prêt à partir.",
         "L'institut a recensé 212 cas depuis janvier.",  # a count
+        "Le pont restera fermé, s'est inquiété le maire.",  # a verb that reports with "se"
     ],
 )
 def test_words_of_saying_where_a_cue_can_hold_pass(sentence: str) -> None:

@@ -80,7 +80,17 @@ def speech_lemma(tok: Token, lex: Lexicon, parse: Parse | None = None) -> str | 
     guessed = lex.verb_forms.get(form)
     if guessed and tok.upos in ("VERB", "AUX", "NOUN", "ADJ", "PROPN"):
         return guessed
+    reflexive = lemma if lemma in lex.reflexive_speech_verbs else lex.reflexive_verb_forms.get(form)
+    if reflexive and parse is not None and reflexive_clitic(parse, tok) is not None:
+        return reflexive
     return None
+
+
+def reflexive_clitic(parse: Parse, verb: Token) -> Token | None:
+    """The "s'" of "s'est félicité", "se félicite"."""
+    return next(
+        (c for c in parse.children(verb.i) if c.i < verb.i and c.feat("Reflex") == "Yes"), None
+    )
 
 
 def _gives_content(parse: Parse | None, lex: Lexicon, verb: Token) -> bool:
@@ -508,6 +518,8 @@ def _verb_finding(
     parse: Parse, sent: Sentence, lex: Lexicon, verb: Token, lemma: str
 ) -> Finding | None:
     aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
+    if lemma in lex.reflexive_speech_verbs:
+        aux += [c for c in [reflexive_clitic(parse, verb)] if c is not None]
     cue = sorted([*aux, verb], key=lambda t: t.i)
     tagged = (
         []

@@ -39,6 +39,7 @@ class Lexicon(BaseModel):
     continuation_adverbs: frozenset[str] = frozenset()
     continuation_phrases: tuple[Phrase, ...] = ()
     speech_verbs: frozenset[str]
+    reflexive_speech_verbs: frozenset[str] = frozenset()  # "s'est félicité": with "se" only
     object_claim_verbs: frozenset[str] = frozenset()
     content_verbs: frozenset[str] = frozenset()  # "a donné un bilan": only with a content noun
     count_verbs: frozenset[str] = frozenset()  # "a recensé 183 cas": only with a number
@@ -128,6 +129,11 @@ class Lexicon(BaseModel):
     def verb_forms(self) -> dict[str, str]:
         """Inflected forms of regular verbs → lemma, for words the lemmatizer got wrong."""
         return self._forms_of(sorted(self.speech_verbs | self.relay_verbs))
+
+    @functools.cached_property
+    def reflexive_verb_forms(self) -> dict[str, str]:
+        """Forms of the verbs that report with their reflexive pronoun ("félicité")."""
+        return self._forms_of(sorted(self.reflexive_speech_verbs))
 
     @functools.cached_property
     def object_reporting_verbs(self) -> frozenset[str]:
