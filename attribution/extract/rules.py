@@ -789,14 +789,15 @@ def _inverted_claim(
     """ "« … », a affirmé le ministre", "…, rapporte le quotidien X", "…, estime-t-il":
     the speech tag follows the claim, after a comma or a closing quotation mark, and the
     subject (if the parser found one) comes after the verb."""
+    subject_first = lex.tag_subject_first or _ends_bare(parse, cue[-1])
     if (
         source is not None
         and source.i < cue[0].i
         and not lower(source).startswith("-")
-        and not lex.tag_subject_first
+        and not subject_first
     ):
         return []
-    k = _tag_opener(parse, lex, cue)
+    k = _tag_opener(parse, lex, cue, subject_first)
     if k is None:
         return []
     sent = parse.sentences[cue[0].sent]
@@ -809,7 +810,20 @@ def _inverted_claim(
     return trim(before)
 
 
-def _tag_opener(parse: Parse, lex: Lexicon, cue: list[Token]) -> int | None:
+def _ends_bare(parse: Parse, verb: Token) -> bool:
+    """ "…, une source militaire a rapporté." or "…, un élu a indiqué, ajoutant …": the verb
+    says nothing after it (no object, no clause, the sentence or a comma next), so what it
+    reports is before it: a tag with its subject first, in French too."""
+    sent = parse.sentences[verb.sent]
+    after = verb.i + 1
+    if after > sent.last or parse.tokens[after].text not in (".", ",", "!", "…", ";"):
+        return False
+    return not any(c.rel in ("obj", "ccomp", "xcomp") for c in parse.children(verb.i))
+
+
+def _tag_opener(
+    parse: Parse, lex: Lexicon, cue: list[Token], subject_first: bool = False
+) -> int | None:
     """The comma or closing quotation mark before a speech tag ("…, a encore affirmé",
     "…, the minister said"), skipping adverbs and the tag's own subject."""
     sent = parse.sentences[cue[0].sent]
@@ -818,7 +832,7 @@ def _tag_opener(parse: Parse, lex: Lexicon, cue: list[Token]) -> int | None:
     while k >= sent.first and (
         parse.tokens[k].upos == "ADV"
         or lower(parse.tokens[k]) in lex.dative_clitics  # "…, nous a expliqué X"
-        or (lex.tag_subject_first and _in_subject_of(parse, parse.tokens[k], verb))
+        or (subject_first and _in_subject_of(parse, parse.tokens[k], verb))
     ):
         k -= 1
     if k < sent.first or parse.tokens[k].text not in _TAG_OPENERS:
@@ -1020,7 +1034,7 @@ def _tag_subject(parse: Parse, lex: Lexicon, verb: Token, cue: list[Token]) -> T
     after = None if lex.tag_subject_first else subject_after(parse, lex, verb)
     if after is not None:
         return after
-    opener = _tag_opener(parse, lex, cue)  # "…, the minister said": the subject before the verb
+    opener = _tag_opener(parse, lex, cue, True)  # "…, the minister said": the subject first
     subject = subject_of(parse, lex, verb)
     if subject is not None and opener is not None and opener < subject.i < verb.i:
         return subject
