@@ -30,7 +30,8 @@ def clitic_subject(parse: Parse, lex: Lexicon, first: Token, verb: Token) -> Tok
     end = min(verb.i + 3, parse.sentences[verb.sent].last)
     for tok in parse.tokens[first.i : end]:
         word = _lower(tok)
-        if tok.upos == "PRON" and word.startswith("-") and word not in lex.euphonic_words:
+        pronoun = tok.upos == "PRON" or word in lex.pronouns  # "-elles" tagged ADJ
+        if pronoun and word.startswith("-") and word not in lex.euphonic_words:
             return tok
     return None
 

@@ -88,6 +88,7 @@ class Lexicon(BaseModel):
     phrase_particles: frozenset[str] = frozenset()
     euphonic_words: frozenset[str] = frozenset()
     abbreviations: frozenset[str] = frozenset()  # end with a full stop, end no sentence
+    hyphen_pronouns: frozenset[str] = frozenset()  # "ont-elles": split off by the tokenizer
     titles: frozenset[str] = frozenset()  # "M.", "Mme", "Me": part of the name after them
     partitive_articles: frozenset[str] = frozenset()  # "des" that is an article, not "de les"
     impersonal_subjects: frozenset[str] = frozenset()

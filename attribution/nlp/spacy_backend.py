@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -107,8 +108,11 @@ class SpacyBackend:
             # every component is read: the tagger's UPOS and features, the parser's
             # relations, the lemmas, and the entity labels (sources' kinds, names)
             nlp = spacy.load(self.model, disable=["textcat"])
+            lex = load_lexicon(self.lang) if self.lang in MODELS else None
+            if lex is not None and lex.hyphen_pronouns:
+                _split_hyphen_pronouns(nlp, sorted(lex.hyphen_pronouns))
             if "parser" in nlp.pipe_names:
-                words = sorted(load_lexicon(self.lang).abbreviations) if self.lang in MODELS else []
+                words = sorted(lex.abbreviations) if lex is not None else []
                 nlp.add_pipe(SENTENCE_HINTS, before="parser", config={"abbreviations": words})
             self._nlp = _LOADED[(self.model, self.lang)] = nlp
         return self._nlp
@@ -127,6 +131,16 @@ class SpacyBackend:
             sentences[k].extend(doc_sentences(doc, offset))
         for text, sents in zip(texts, sentences, strict=True):
             yield build_parse(text, sents)
+
+
+def _split_hyphen_pronouns(nlp: Any, pronouns: list[str]) -> None:
+    """ "ont-elles" → "ont" "-elles", as the model's tokenizer already splits "ont-ils"."""
+    from spacy.lang.char_classes import ALPHA
+    from spacy.util import compile_suffix_regex
+
+    words = "|".join(re.escape(p) for p in [*pronouns, *(p.upper() for p in pronouns)])
+    suffixes = [*nlp.Defaults.suffixes, rf"(?<=[{ALPHA}])[-‐‑]({words})"]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
 # Models loaded in this process, by (model, language): a worker forked from a process that
