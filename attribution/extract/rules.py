@@ -544,6 +544,7 @@ def _verb_finding(
         and clitic_subject(parse, lex, verb, verb) is None
         and not (tagged and subject_follows)  # "« … », écrit l'ONG": a present, not a participle
         and not reports  # "Le gouvernement, de son côté, avertit que …", tagged a participle
+        and not _clitic_before(parse, lex, verb)  # "il avertit que …": no participle has "il"
     ):
         return None  # a bare past participle ("le mouvement, lancé en février") says nothing
     if tagged:  # "« … », a affirmé le ministre": the subject follows the verb
@@ -596,6 +597,15 @@ def _verb_finding(
         confidence,
         via=via,
         constructions=constructions,
+    )
+
+
+def _clitic_before(parse: Parse, lex: Lexicon, verb: Token) -> bool:
+    """A subject pronoun right before the verb ("il avertit"): the verb is finite, whatever
+    its tag says."""
+    return any(
+        c.rel == "nsubj" and c.i < verb.i and lower(c) in (lex.pronouns | lex.impersonal_subjects)
+        for c in parse.children(verb.i)
     )
 
 
@@ -899,6 +909,8 @@ def _que_after(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
             if _present_participle(tok) and relay_lemma(tok, lex):
                 continue  # "a rapporté, citant une source, que …": the relay is an incise
             return None  # "a confirmé ce bilan, indiquant que …": the "que" is the other verb's
+        if tok.upos == "VERB" and speech_lemma(tok, lex, parse) is not None:
+            return None  # "ne se plaint pas, mais il avertit que …": the other verb's
     return None
 
 
@@ -997,7 +1009,7 @@ def _preverbal_subject(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
             first,
         )
         if speaker is not None:
-            source = subject_of(parse, lex, speaker)
+            source = subject_of(parse, lex, speaker) or _noun_right_before(parse, speaker)
     return source or _noun_right_before(parse, verb)
 
 
