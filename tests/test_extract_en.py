@@ -116,3 +116,16 @@ def test_according_to_a_count(en: Lexicon) -> None:
     assert a.source is not None
     assert (a.source.span.text, a.source.kind.value) == ("a ministry toll", "document")
     assert a.claim.text == "Nine people died"
+
+
+def test_a_tag_set_inside_the_clause_it_reports(en: Lexicon) -> None:
+    # the parse as en_core_web_sm 3.8 gives it; the claim is the whole clause, tag included
+    first, second = run("incise_tag", en)
+    assert first.source is not None
+    assert (first.cue.span.text, first.source.span.text) == ("said", "he")
+    assert first.claim.text == (
+        "In the past six months, he said, the company spent a fraction of its budget"
+    )
+    assert second.source is not None
+    assert second.source.span.text == "officials"
+    assert second.claim.text == "The bridge, officials said, will reopen on Monday"

@@ -815,9 +815,33 @@ def _inverted_claim(
     quoted = parse.tokens[k].text in _CLOSING or (
         k > sent.first and parse.tokens[k - 1].text in _CLOSING
     )
-    if not quoted and not _has_main_clause(parse, before):
-        return []  # "Le président du club, Marc Delvaux, a assuré": no clause, no tag
-    return trim(before)
+    if quoted or _has_main_clause(parse, before):
+        return trim(before)
+    after = _after_incise(parse, lex, verb, cue, sent)
+    if after and _has_main_clause(parse, [*before, *after]):
+        return trim([*before, *after])  # "Le pont, a-t-il dit, sera rouvert": all of it
+    return []  # "Le président du club, Marc Delvaux, a assuré": no clause, no tag
+
+
+INCISE_SUBJECT_WORDS = 8
+
+
+def _after_incise(
+    parse: Parse, lex: Lexicon, verb: Token, cue: list[Token], sent: Sentence
+) -> list[Token]:
+    """The words after a tag set inside the clause it reports, between commas ("Le pont,
+    a-t-il dit, sera rouvert", "Lundi, a précisé le maire, le pont …", "In May, he said,
+    the firm …"): from the comma that closes the tag to the end of the sentence."""
+    k = cue[-1].i + 1
+    limit = min(sent.last, k + INCISE_SUBJECT_WORDS)
+    while k < limit and parse.tokens[k].text != ",":
+        tok = parse.tokens[k]
+        if tok.upos in ("VERB", "AUX", "SCONJ", "PUNCT") and not lower(tok).startswith("-"):
+            return []  # the verb goes on with a clause or an object of its own
+        k += 1
+    if k >= limit:
+        return []
+    return trim([t for t in parse.sentence_tokens(sent) if t.i > k])
 
 
 def _ends_bare(parse: Parse, verb: Token) -> bool:
