@@ -129,3 +129,14 @@ def test_a_tag_set_inside_the_clause_it_reports(en: Lexicon) -> None:
     assert second.source is not None
     assert second.source.span.text == "officials"
     assert second.claim.text == "The bridge, officials said, will reopen on Monday"
+
+
+def test_objects_in_the_english_scheme_and_a_cited_compound(en: Lexicon) -> None:
+    # the parse as en_core_web_sm 3.8 gives it: "dobj" and "prep", not UD's "obj" and "obl"
+    reported, accused, cited = run("objects_and_citing", en)
+    assert reported.claim.text == "60 confirmed cases and 44 deaths"
+    assert accused.claim.text == "the company of lying to residents"
+    assert cited.source is not None
+    assert cited.via is not None
+    assert (cited.source.span.text, cited.via.span.text) == ("aid workers", "The agency")
+    assert cited.claim.text == "hunger was rising"

@@ -119,7 +119,9 @@ def _sources_of(parse: Parse, lex: Lexicon, f: Finding) -> None:
 
 
 def _noun_after(parse: Parse, tok: Token) -> Token | None:
-    objs = [c for c in parse.children(tok.i) if c.rel in ("obj", "obl", "nmod") and c.i > tok.i]
+    objs = [
+        c for c in parse.children(tok.i) if c.rel in ("obj", "dobj", "obl", "nmod") and c.i > tok.i
+    ]
     if objs:
         return objs[0]
     return _first(parse, range(tok.i + 1, min(tok.i + WINDOW, len(parse.tokens))), tok.sent)
@@ -134,7 +136,12 @@ def _first(parse: Parse, indexes: range, sent: int) -> Token | None:
         cand = parse.tokens[k]
         if cand.sent != sent:
             return None
-        if cand.upos in ("NOUN", "PROPN") and cand.rel not in ("flat", "flat:name", "nmod"):
+        if cand.upos in ("NOUN", "PROPN") and cand.rel not in (
+            "flat",
+            "flat:name",
+            "nmod",
+            "compound",
+        ):
             return cand
     return None
 

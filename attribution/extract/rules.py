@@ -116,8 +116,13 @@ def _gives_content(parse: Parse | None, lex: Lexicon, verb: Token) -> bool:
     return False
 
 
+# Relations of the English model's scheme (ClearNLP) that are a UD relation the rules ask for.
+_SAME_RELATION = {"obj": ("dobj",), "nsubj:pass": ("nsubjpass",), "obl": ("prep",)}
+
+
 def children(parse: Parse, tok: Token, *rels: str) -> list[Token]:
-    return [c for c in parse.children(tok.i) if c.deprel in rels or c.rel in rels]
+    wanted = set(rels).union(*(_SAME_RELATION.get(r, ()) for r in rels))
+    return [c for c in parse.children(tok.i) if c.deprel in wanted or c.rel in wanted]
 
 
 def subject_of(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
@@ -753,7 +758,7 @@ def _verb_claim(
     return [], "", 0.0
 
 
-_OBJECT_GOES_ON = {"obl", "nmod", "advmod", "obj", "iobj"}
+_OBJECT_GOES_ON = {"obl", "nmod", "advmod", "obj", "iobj", "prep", "dobj"}
 
 
 def _object_claim(parse: Parse, verb: Token, obj: Token) -> list[Token]:
