@@ -37,6 +37,7 @@ def installed_models(lang: str) -> list[str]:
 SENTENCE_HINTS = "attribution_sentence_hints"
 _ENDS = {".", "!", "?", "…"}
 _CLOSERS = {"»", "”", '"', ")", "]", "’"}
+_OPENERS = {"«", "“"}
 
 
 def mark_sentence_starts(doc: Any, abbreviations: frozenset[str] = frozenset()) -> Any:
@@ -59,9 +60,14 @@ def mark_sentence_starts(doc: Any, abbreviations: frozenset[str] = frozenset()) 
             if ended and prev[-1].text == "." and len(prev) > 1:
                 word = prev[-2].text
                 ended = not ((len(word) == 1 and word.isupper()) or word in abbreviations)
+            # "… said Sen. Bob Smith, R-Tenn. “But …”": a quotation opens after a word with
+            # its full stop (an abbreviation, kept whole by the tokenizer) that ends a sentence
+            ended = ended or (
+                len(prev[-1].text) > 1 and prev[-1].text.endswith(".") and tok.text in _OPENERS
+            )
             if not ended or tok.text in _CLOSERS:
                 starts[tok.i] = -1
-            elif tok.text[:1].isupper() or tok.text in ("«", "“", "-", "—", "–"):
+            elif tok.text[:1].isupper() or tok.text in (*_OPENERS, "-", "—", "–"):
                 starts[tok.i] = 1
         prev = [*prev[-1:], tok]
     doc.from_array([SENT_START], starts.astype("uint64"))

@@ -1,5 +1,5 @@
-"""How the default model's tokenizer is adjusted: words it would cut wrong. Sentences
-written for these tests."""
+"""How the spaCy backend adjusts the model's cuts: words its tokenizer would cut wrong,
+and where sentences start. Sentences written for these tests."""
 
 from __future__ import annotations
 
@@ -23,3 +23,13 @@ def test_a_hyphenated_subject_pronoun_is_a_word_of_its_own(
     french_nlp: Any, text: str, pronoun: str
 ) -> None:
     assert pronoun in [t.text for t in french_nlp.tokenizer(text)]
+
+
+def test_a_quotation_opening_after_a_word_with_its_full_stop_starts_a_sentence() -> None:
+    import spacy
+
+    from attribution.nlp.spacy_backend import mark_sentence_starts
+
+    text = "“I agree,” said Sen. Bob Smith, R-Tenn. “But it is late.” Then Dr. Lee left."
+    doc = mark_sentence_starts(spacy.blank("en")(text), frozenset({"Sen.", "Dr."}))
+    assert [t.text for t in doc if t.is_sent_start] == ["“", "“", "Then"]
