@@ -501,6 +501,11 @@ def _phrase_finding(
         rest = [t for t in parse.sentence_tokens(sent) if t.i > last.i]
         while rest and lower(rest[0]) in lex.phrase_particles:
             rest = rest[1:]  # "fait état de …", "met en garde contre …"
+        openers = {p[0] for ps in lex.source_prepositions.values() for p in ps}
+        for k in range(1, len(rest)):  # "fait état de sept cas, selon X": X's own record
+            if rest[k - 1].text == "," and lower(rest[k]) in openers:
+                rest = rest[: k - 1]
+                break
         claim = trim(rest)
     if not claim or source is None:
         return None
@@ -1038,17 +1043,19 @@ def _preverbal_subject(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
             first,
         )
         if speaker is not None:
-            source = subject_of(parse, lex, speaker) or _noun_right_before(parse, speaker)
-    return source or _noun_right_before(parse, verb)
+            source = subject_of(parse, lex, speaker) or _noun_right_before(parse, lex, speaker)
+    return source or _noun_right_before(parse, lex, verb)
 
 
-def _noun_right_before(parse: Parse, verb: Token) -> Token | None:
+def _noun_right_before(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
     """ "Al-Joumhouria, enfin, croit savoir que …": the parser lost the subject, but the
-    noun phrase just before the verb (past adverbs and commas) is it."""
+    noun phrase just before the verb (past adverbs, times and commas) is it."""
     sent = parse.sentences[verb.sent]
     k = verb.i - 1
     while k >= sent.first and (
-        parse.tokens[k].upos in ("ADV", "PUNCT", "AUX") or parse.tokens[k].rel == "aux"
+        parse.tokens[k].upos in ("ADV", "PUNCT", "AUX")
+        or parse.tokens[k].rel == "aux"
+        or time_word(lex, parse.tokens[k])  # "Le bilan, mercredi, faisait état de …"
     ):
         k -= 1
     if k < sent.first:
