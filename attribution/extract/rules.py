@@ -555,6 +555,7 @@ def _verb_finding(
         and not (tagged and subject_follows)  # "« … », écrit l'ONG": a present, not a participle
         and not reports  # "Le gouvernement, de son côté, avertit que …", tagged a participle
         and not _clitic_before(parse, lex, verb)  # "il avertit que …": no participle has "il"
+        and _sharing_auxiliary(parse, verb) is None  # "X a dénoncé A et indiqué que B"
     ):
         return None  # a bare past participle ("le mouvement, lancé en février") says nothing
     if tagged:  # "« … », a affirmé le ministre": the subject follows the verb
@@ -608,6 +609,20 @@ def _verb_finding(
         via=via,
         constructions=constructions,
     )
+
+
+def _sharing_auxiliary(parse: Parse, verb: Token) -> Token | None:
+    """ "X a dénoncé A et indiqué que B": a bare participle right after a conjunction shares
+    the auxiliary of the verb before it, whatever the parser hung it on; that verb."""
+    before = parse.tokens[verb.i - 1] if verb.i > 0 else None
+    if before is None or before.upos != "CCONJ" or verb.feat("VerbForm") != "Part":
+        return None
+    sent = parse.sentences[verb.sent]
+    for k in range(before.i - 1, sent.first - 1, -1):
+        tok = parse.tokens[k]
+        if tok.upos == "VERB" and tok.feat("VerbForm") == "Part":
+            return tok if any(c.rel == "aux" for c in parse.children(tok.i)) else None
+    return None
 
 
 def _clitic_before(parse: Parse, lex: Lexicon, verb: Token) -> bool:
@@ -1001,7 +1016,10 @@ def _que_clause(parse: Parse, lex: Lexicon, verb: Token) -> list[Token]:
         (
             t
             for t in said
-            if t.rel == "conj" and t.upos == "VERB" and speech_lemma(t, lex, parse) is not None
+            if t.rel == "conj"
+            and t.i != clause.i  # the clause itself, hung as a conjunct: "et indiqué que B"
+            and t.upos == "VERB"
+            and speech_lemma(t, lex, parse) is not None
         ),
         None,
     )
@@ -1032,6 +1050,9 @@ def _preverbal_subject(parse: Parse, lex: Lexicon, verb: Token) -> Token | None:
     if source is None:
         agent = children(parse, verb, "obl:agent")
         source = agent[0] if agent else None
+    shared = _sharing_auxiliary(parse, verb)
+    if source is None and shared is not None:
+        source = subject_of(parse, lex, shared)
     if source is None and verb.rel == "conj":
         first = parse.head(verb)
         speaker = next(  # "X assure que A, mais reconnaît que B", B hung on A: X's verb
