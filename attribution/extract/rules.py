@@ -877,7 +877,12 @@ def _ends_bare(parse: Parse, verb: Token) -> bool:
     after = verb.i + 1
     if after > sent.last or parse.tokens[after].text not in (".", ",", "!", "…", ";"):
         return False
-    return not any(c.rel in ("obj", "ccomp", "xcomp") for c in parse.children(verb.i))
+    if verb.feat("Voice") == "Pass":
+        return False  # "…, un accident est signalé": what is said is the subject
+    return not any(
+        c.rel in ("obj", "ccomp", "xcomp") or c.deprel in ("aux:pass", "nsubj:pass", "auxpass")
+        for c in parse.children(verb.i)
+    )
 
 
 def _tag_opener(
