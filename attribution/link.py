@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from attribution.lexicon import load_lexicon, unaccented
+from attribution.lexicon import Lexicon, load_lexicon, unaccented
 from attribution.model import Article, Attribution, Mention, SourceKind, Span
 from attribution.registry import (
     Match,
@@ -64,6 +64,7 @@ def link_article(
     countries = frozenset(country_context(article.text))
     matcher = registry.matcher
     linker = _Linker(matcher, registry, article, countries)
+    lex = load_lexicon(article.lang or "fr")
     own = [
         linker.name(a.source)
         for a in found
@@ -92,6 +93,12 @@ def link_article(
             _, via, _ = linker.mention(a.via)
             if via is not None and via == article.publisher:
                 via = None  # words given to the publisher itself are not relayed
+        media = outlet is not None and registry.outlets[outlet].type in MEDIA_TYPES
+        if media and _anonymous_sources(source, lex):
+            # "une source de l'AFP proche de l'enquête": the agency relays its source
+            via = None if outlet == article.publisher else via or outlet
+            outlet = how = None
+            confidence = a.confidence
         out.append(
             replace(
                 a,
@@ -103,6 +110,19 @@ def link_article(
             )
         )
     return _named_elsewhere(out, registry, article.lang or "fr"), article
+
+
+MEDIA_TYPES = frozenset({"newspaper", "tv", "radio", "agency", "website"})
+_WORDS = re.compile(r"\w+")
+
+
+def _anonymous_sources(source: Mention | None, lex: Lexicon) -> bool:
+    """ "des sources d'al-Akhbar", "une source de l'AFP": anonymous sources an outlet
+    spoke to, not the outlet itself (its correspondent is its own: "un correspondant de X")."""
+    if source is None or source.kind is not SourceKind.ANONYMOUS:
+        return False
+    words = {unaccented(w.casefold()) for w in _WORDS.findall(source.span.text)}
+    return bool(words & lex.always_anonymous)
 
 
 MAX_INDEFINITE_WORDS = 5

@@ -169,6 +169,22 @@ def test_an_owner_named_before_other_words() -> None:
     assert a.outlet == "nour-news"
 
 
+def test_an_outlets_anonymous_sources_are_relayed_by_it() -> None:
+    text = "Selon une source d'Al-Nour News proche du dossier, le pont a cédé."
+    source = "une source d'Al-Nour News proche du dossier"
+    [a], _ = link_article(
+        [attribution(text, source, SourceKind.ANONYMOUS)], OWNERS, Article("t", text)
+    )
+    assert (a.outlet, a.via_outlet, a.outlet_match) == (None, "nour-news", None)
+    # the publisher's own sources are not relayed by anyone
+    [b], _ = link_article(
+        [attribution(text, source, SourceKind.ANONYMOUS)],
+        OWNERS,
+        Article("t", text, publisher="nour-news"),
+    )
+    assert (b.outlet, b.via_outlet) == (None, None)
+
+
 def test_an_owner_written_before_the_role_in_english() -> None:
     for text, source in (
         ("A Front vert official said the bridge was closed.", "A Front vert official"),
