@@ -201,9 +201,10 @@ class _Linker:
             if cut.start() == 0 or _NOT_OWNER.search(name.text[: cut.start()]):
                 continue  # "Des témoins …" opens with an article; "des proches du X" are not X's
             rest = name.text[cut.end() :]  # "un bilan dressé par le ministère de la Santé"
-            whole = self.matcher.match(rest, self.countries)  # all of it is the name
-            if whole.outlet is not None and method_confidence(whole.how) == 1.0:
-                return mention, whole.outlet, whole
+            for named in dict.fromkeys((rest, re.split(r"\s*[,(]", rest)[0])):
+                whole = self.matcher.match(named, self.countries)  # all of it is the name
+                if whole.outlet is not None and whole.method in ("exact", "alias", "normalized"):
+                    return mention, whole.outlet, whole  # (up to an apposition: ", X")
             piece = of_pattern(lang, made_by).split(rest)[0]
             for owner_name in dict.fromkeys((piece, _capitalized_head(piece))):
                 owner = self.matcher.match(owner_name, self.countries)

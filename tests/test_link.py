@@ -185,6 +185,37 @@ def test_an_outlets_anonymous_sources_are_relayed_by_it() -> None:
     assert (b.outlet, b.via_outlet) == (None, None)
 
 
+def test_an_owner_named_before_an_apposition_is_chosen_by_the_articles_country() -> None:
+    ministry = Alias(text="ministère de l'Eau", lang="fr")
+    water = Registry(
+        {
+            "eau-ps": Outlet(
+                id="eau-ps",
+                name="Autorité de l'eau de Gaza",
+                aliases=(ministry,),
+                type="government",
+                country="PS",
+                ambiguous_with=("eau-lb",),
+            ),
+            "eau-lb": Outlet(
+                id="eau-lb",
+                name="Office de l'eau du Liban",
+                aliases=(ministry,),
+                type="government",
+                country="LB",
+                ambiguous_with=("eau-ps",),
+            ),
+        }
+    )
+    source = "Le porte-parole du ministère de l'Eau, Karim Saleh"
+    for place, outlet in (("À Gaza", "eau-ps"), ("À Beyrouth", "eau-lb"), ("À Lyon", None)):
+        text = f"{place}, les puits sont à sec, a dit {source}."
+        [a], _ = link_article(
+            [attribution(text, source, SourceKind.OFFICIAL)], water, Article("t", text)
+        )
+        assert a.outlet == outlet, place
+
+
 def test_an_owner_written_before_the_role_in_english() -> None:
     for text, source in (
         ("A Front vert official said the bridge was closed.", "A Front vert official"),
