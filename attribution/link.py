@@ -95,7 +95,7 @@ def link_article(
                 via = None  # words given to the publisher itself are not relayed
         media = outlet is not None and registry.outlets[outlet].type in MEDIA_TYPES
         if media and _anonymous_sources(source, lex):
-            # "une source de l'AFP proche de l'enquête": the agency relays its source
+            # "une source de l'agence X au fait du dossier": the agency relays its source
             via = None if outlet == article.publisher else via or outlet
             outlet = how = None
             confidence = a.confidence

@@ -878,7 +878,7 @@ def _ends_bare(parse: Parse, verb: Token) -> bool:
     if after > sent.last or parse.tokens[after].text not in (".", ",", "!", "…", ";"):
         return False
     if verb.feat("Voice") == "Pass":
-        return False  # "…, un accident est signalé": what is said is the subject
+        return False  # "…, un incendie est signalé": what is said is the subject
     return not any(
         c.rel in ("obj", "ccomp", "xcomp") or c.deprel in ("aux:pass", "nsubj:pass", "auxpass")
         for c in parse.children(verb.i)
