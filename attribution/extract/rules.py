@@ -528,6 +528,12 @@ def _verb_finding(
     parse: Parse, sent: Sentence, lex: Lexicon, verb: Token, lemma: str
 ) -> Finding | None:
     aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
+    if not aux:  # "a-t-elle martelé" with the auxiliary hung on the pronoun
+        k = verb.i - 1
+        while k >= sent.first and _inverted_clitic(parse, lex, k):
+            k -= 1
+        glued = list(parse.tokens[k + 1 : verb.i])
+        aux = glued if glued and glued[0].upos == "AUX" else []
     if lemma in lex.reflexive_speech_verbs:
         aux += [c for c in [reflexive_clitic(parse, verb)] if c is not None]
     cue = sorted([*aux, verb], key=lambda t: t.i)
@@ -824,7 +830,9 @@ def _inverted_claim(
     """ "« … », a affirmé le ministre", "…, rapporte le quotidien X", "…, estime-t-il":
     the speech tag follows the claim, after a comma or a closing quotation mark, and the
     subject (if the parser found one) comes after the verb."""
-    subject_first = lex.tag_subject_first or _ends_bare(parse, cue[-1])
+    subject_first = lex.tag_subject_first or (
+        speech_lemma(verb, lex, parse) in lex.plain_report_verbs and _ends_bare(parse, cue[-1])
+    )
     if (
         source is not None
         and source.i < cue[0].i
@@ -897,11 +905,22 @@ def _tag_opener(
         parse.tokens[k].upos == "ADV"
         or lower(parse.tokens[k]) in lex.dative_clitics  # "…, nous a expliqué X"
         or (subject_first and _in_subject_of(parse, parse.tokens[k], verb))
+        or _inverted_clitic(parse, lex, k)  # "…, a-t-elle martelé", the parser's tree aside
     ):
         k -= 1
     if k < sent.first or parse.tokens[k].text not in _TAG_OPENERS:
         return None
     return k
+
+
+def _inverted_clitic(parse: Parse, lex: Lexicon, k: int) -> bool:
+    """ "a", "-t", "-elle" of "a-t-elle martelé": a hyphenated pronoun, or the auxiliary it
+    is glued to."""
+    tok = parse.tokens[k]
+    if lower(tok).startswith("-"):
+        return True
+    after = parse.tokens[k + 1] if k + 1 < len(parse.tokens) else None
+    return tok.upos == "AUX" and after is not None and lower(after).startswith("-")
 
 
 def _in_subject_of(parse: Parse, tok: Token, verb: Token) -> bool:

@@ -79,6 +79,8 @@ def mention_tokens(parse: Parse, head: Token) -> list[Token]:
     """The noun phrase headed by `head`, as a source is named: determiners, adjectives,
     names and complements ("le quotidien libanais Al-Akhbar", "des sources proches du
     dossier"), without its case marker, relative clauses or appositions after a comma."""
+    if head.upos == "PRON" and head.text.startswith("-"):
+        return [head]  # "-elle" of "a-t-elle dit": whatever the parser hung on it
     keep = {head.i}
     stack = [head]
     while stack:

@@ -104,6 +104,7 @@ class Lexicon(BaseModel):
     irregular_infinitives: frozenset[str] = frozenset()  # "être", "faire": for the gate
     progressive_auxiliaries: frozenset[str] = frozenset()  # English "is asking": a tense
     tag_subject_first: bool = False  # English "…, the minister said"; French inverts
+    plain_report_verbs: frozenset[str] = frozenset()  # "…, une source a rapporté.": French too
     time_words_capitalized: bool = False  # English "said Wednesday"; French "Midi Libre" is a name
     owner_before_role: bool = False  # English "a WHO official", "Israel's army"; French "de"
     addressee_verbs: frozenset[str] = frozenset()  # "told AFP": the object is the addressee
