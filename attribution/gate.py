@@ -131,6 +131,8 @@ class CueMatcher:
                 token in self.counting and any(t.isdigit() for t in tokens)
             ):
                 return True, True  # "Ce bilan a été donné par …", "a recensé 212 cas"
+            if (token in self.giving or token in self.counting) and self._tag(tokens, k):
+                return True, True  # "…, recense l'institut"
             takes_object = self.verbs.get(token)
             if takes_object is None or (k and tokens[k - 1] in self.determiners):
                 continue

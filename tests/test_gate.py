@@ -111,6 +111,7 @@ def test_words_of_saying_where_no_cue_can_hold_do_not_pass(sentence: str) -> Non
         "Le maire a déclaré être prêt à partir.",
         "L'institut a recensé 212 cas depuis janvier.",  # a count
         "Le pont restera fermé, s'est inquiété le maire.",  # a verb that reports with "se"
+        "Sur ces neuf accidents, cinq ont eu lieu la nuit, recense la préfecture.",  # a count
     ],
 )
 def test_words_of_saying_where_a_cue_can_hold_pass(sentence: str) -> None:

@@ -73,7 +73,7 @@ def speech_lemma(tok: Token, lex: Lexicon, parse: Parse | None = None) -> str | 
     if (
         lemma in lex.content_verbs | lex.count_verbs
         and tok.upos == "VERB"
-        and _gives_content(parse, lex, tok)
+        and (_gives_content(parse, lex, tok) or _ends_as_a_tag(parse, lex, tok))
     ):
         return lemma
     form = lower(tok).lstrip("-")
@@ -91,6 +91,19 @@ def reflexive_clitic(parse: Parse, verb: Token) -> Token | None:
     return next(
         (c for c in parse.children(verb.i) if c.i < verb.i and c.feat("Reflex") == "Yes"), None
     )
+
+
+def _ends_as_a_tag(parse: Parse | None, lex: Lexicon, verb: Token) -> bool:
+    """ "…, recense l'institut.": after a comma, with a speaker after it (subject or, as the
+    parser often has it, object) that ends the sentence; what it gives is the clause before."""
+    if parse is None or verb.i == 0 or parse.tokens[verb.i - 1].text not in _TAG_OPENERS:
+        return False
+    last = parse.sentences[verb.sent].last
+    for c in parse.children(verb.i):
+        if c.rel in ("nsubj", "obj") and c.i > verb.i and can_speak(parse, lex, c):
+            end = max(t.i for t in parse.subtree(c))
+            return all(t.upos == "PUNCT" for t in parse.tokens[end + 1 : last])
+    return False
 
 
 def _gives_content(parse: Parse | None, lex: Lexicon, verb: Token) -> bool:
@@ -566,6 +579,9 @@ def _verb_finding(
         return None  # a bare past participle ("le mouvement, lancé en février") says nothing
     if tagged:  # "« … », a affirmé le ministre": the subject follows the verb
         source = _tag_subject(parse, lex, verb, cue)
+        counted = lemma in lex.content_verbs | lex.count_verbs
+        if counted and source is not None and not can_speak(parse, lex, source):
+            return None  # "…, recense 212 cas": what is counted, not who counts
         if source is not None and verb.i < source.i and source.text.startswith("-"):
             cue = list(parse.tokens[cue[0].i : source.i + 1])  # "précise-t-elle"
         claim, construction, confidence = tagged, "verb_inverted", 0.85
@@ -853,7 +869,22 @@ def _inverted_claim(
     after = _after_incise(parse, lex, verb, cue, sent)
     if after and _has_main_clause(parse, [*before, *after]):
         return trim([*before, *after])  # "Le pont, a-t-il dit, sera rouvert": all of it
+    if len(before) >= MIN_VERBLESS_CLAIM and _subject_ends_sentence(parse, lex, verb, sent):
+        return trim(before)  # "Des chiffres inférieurs à la réalité, souligne l'OMS."
     return []  # "Le président du club, Marc Delvaux, a assuré": no clause, no tag
+
+
+MIN_VERBLESS_CLAIM = 4
+
+
+def _subject_ends_sentence(parse: Parse, lex: Lexicon, verb: Token, sent: Sentence) -> bool:
+    """ "…, souligne l'OMS.": the verb, its subject after it, and the end of the sentence."""
+    subject = subject_after(parse, lex, verb)
+    if subject is None or subject.i < verb.i:
+        return False
+    end = max(t.i for t in mention_tokens(parse, subject))
+    rest = parse.tokens[end + 1 : sent.last]
+    return all(t.upos == "PUNCT" for t in rest)
 
 
 INCISE_SUBJECT_WORDS = 8
@@ -883,7 +914,7 @@ def _ends_bare(parse: Parse, verb: Token) -> bool:
     reports is before it: a tag with its subject first, in French too."""
     sent = parse.sentences[verb.sent]
     after = verb.i + 1
-    if after > sent.last or parse.tokens[after].text not in (".", ",", "!", "…", ";"):
+    if after >= sent.last or parse.tokens[after].text not in (".", ",", "!", "…", ";"):
         return False
     if verb.feat("Voice") == "Pass":
         return False  # "…, un incendie est signalé": what is said is the subject
