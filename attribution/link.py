@@ -109,7 +109,7 @@ def link_article(
                 confidence=confidence,
             )
         )
-    return _named_elsewhere(out, registry, article.lang or "fr"), article
+    return _named_elsewhere(out, registry, lex), article
 
 
 MEDIA_TYPES = frozenset({"newspaper", "tv", "radio", "agency", "website"})
@@ -128,14 +128,15 @@ def _anonymous_sources(source: Mention | None, lex: Lexicon) -> bool:
 MAX_INDEFINITE_WORDS = 5
 
 
-def _named_elsewhere(found: list[Attribution], registry: Registry, lang: str) -> list[Attribution]:
+def _named_elsewhere(
+    found: list[Attribution], registry: Registry, lex: Lexicon
+) -> list[Attribution]:
     """ "… a annoncé une ONG. … a précisé l'Observatoire …": an indefinite source of a class
     is the entry of that class the article cites by name, when it cites exactly one."""
     named = {a.outlet for a in found if a.outlet is not None}
-    lex = load_lexicon(lang)
     out = []
     for a in found:
-        types = _indefinite_class(a.source, lex.anonymous_determiners, lex.genitive_prepositions)
+        types = _indefinite_class(a.source, lex)
         fits = sorted(o for o in named if registry.outlets[o].type in types)
         if a.outlet is None and len(fits) == 1:
             a = replace(
@@ -148,20 +149,18 @@ def _named_elsewhere(found: list[Attribution], registry: Registry, lang: str) ->
     return out
 
 
-def _indefinite_class(
-    mention: Mention | None, determiners: frozenset[str], prepositions: frozenset[str]
-) -> frozenset[str]:
+def _indefinite_class(mention: Mention | None, lex: Lexicon) -> frozenset[str]:
     """The types "une ONG syrienne" or "a war monitor" may be; none for "une agence de
     notation" (the class word takes a complement) or a pronoun's antecedent."""
     if mention is None or mention.resolved is not None:
         return frozenset()
     words = [unaccented(w.casefold()) for w in mention.span.text.split()]
-    if not 1 < len(words) <= MAX_INDEFINITE_WORDS or words[0] not in determiners:
+    if not 1 < len(words) <= MAX_INDEFINITE_WORDS or words[0] not in lex.anonymous_determiners:
         return frozenset()
     classes = indefinite_types()
     for k, word in enumerate(words[1:], 1):
         if word in classes:
-            if any(w in prepositions or w == "of" for w in words[k + 1 :]):
+            if any(w in lex.genitive_prepositions for w in words[k + 1 :]):
                 return frozenset()
             return classes[word]
     return frozenset()

@@ -543,7 +543,7 @@ def _verb_finding(
     aux = [c for c in parse.children(verb.i) if c.rel == "aux" and c.i < verb.i]
     if not aux:  # "a-t-elle martelé" with the auxiliary hung on the pronoun
         k = verb.i - 1
-        while k >= sent.first and _inverted_clitic(parse, lex, k):
+        while k >= sent.first and _inverted_clitic(parse, k):
             k -= 1
         glued = list(parse.tokens[k + 1 : verb.i])
         aux = glued if glued and glued[0].upos == "AUX" else []
@@ -936,7 +936,7 @@ def _tag_opener(
         parse.tokens[k].upos == "ADV"
         or lower(parse.tokens[k]) in lex.dative_clitics  # "…, nous a expliqué X"
         or (subject_first and _in_subject_of(parse, parse.tokens[k], verb))
-        or _inverted_clitic(parse, lex, k)  # "…, a-t-elle martelé", the parser's tree aside
+        or _inverted_clitic(parse, k)  # "…, a-t-elle martelé", the parser's tree aside
     ):
         k -= 1
     if k < sent.first or parse.tokens[k].text not in _TAG_OPENERS:
@@ -944,7 +944,7 @@ def _tag_opener(
     return k
 
 
-def _inverted_clitic(parse: Parse, lex: Lexicon, k: int) -> bool:
+def _inverted_clitic(parse: Parse, k: int) -> bool:
     """ "a", "-t", "-elle" of "a-t-elle martelé": a hyphenated pronoun, or the auxiliary it
     is glued to."""
     tok = parse.tokens[k]
