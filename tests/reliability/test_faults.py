@@ -14,6 +14,7 @@ import pytest
 
 from attribution.errors import AttributionError
 from attribution.store import Store, StoreError
+from tests.test_engines import run
 from tests.test_store import annotated
 
 SAMPLES = Path(__file__).parent.parent.parent / "samples" / "fr"
@@ -38,7 +39,7 @@ def _counts(path: Path) -> tuple[int, int, int]:
 
 @pytest.mark.model
 @pytest.mark.slow
-def test_annotate_killed_midway_then_rerun(tmp_path: Path) -> None:
+def test_annotate_killed_midway_then_rerun(tmp_path: Path, french_nlp: object) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for k, path in enumerate(sorted(SAMPLES.iterdir())):
@@ -53,8 +54,8 @@ def test_annotate_killed_midway_then_rerun(tmp_path: Path) -> None:
         "2",
         "--no-store",
     ]
-    clean = tmp_path / "clean.db"
-    subprocess.run([*cmd[:-1], "--db", str(clean)], check=True, capture_output=True, cwd=tmp_path)
+    clean = tmp_path / "clean.db"  # the reference and the rerun in this process: one model
+    assert run(*cmd[3:-1], "--db", clean).code == 0
     killed = tmp_path / "killed.db"
     proc = subprocess.Popen(
         [*cmd[:-1], "--db", str(killed)],
@@ -72,7 +73,7 @@ def test_annotate_killed_midway_then_rerun(tmp_path: Path) -> None:
     articles, _, empty = _counts(killed)
     assert 0 < articles < 25 or proc.returncode != -signal.SIGKILL
     assert empty == 0
-    subprocess.run([*cmd[:-1], "--db", str(killed)], check=True, capture_output=True, cwd=tmp_path)
+    assert run(*cmd[3:-1], "--db", killed).code == 0
     assert _counts(killed) == _counts(clean)
 
 
