@@ -114,6 +114,17 @@ def test_an_indefinite_source_is_the_one_of_its_class_the_article_names() -> Non
     assert named.outlet == "veille-sud"
     assert (a.outlet, a.outlet_match) == ("veille-sud", "article_named")
     assert a.confidence < named.confidence
+    # "organisation" names no class: a terrorist organisation is no NGO
+    armed = "Six maisons ont brûlé, selon une organisation armée. Droits Plus a protesté."
+    [c, _] = link_article(
+        [
+            attribution(armed, "une organisation armée", SourceKind.ORGANIZATION),
+            attribution(armed, "Droits Plus", SourceKind.ORGANIZATION),
+        ],
+        registry,
+        Article("t", armed),
+    )[0]
+    assert c.outlet is None
     # two organisations of the class named: no guess
     both = text + " Droits Plus a dénoncé les délais."
     found.append(attribution(both, "Droits Plus", SourceKind.ORGANIZATION))
