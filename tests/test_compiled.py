@@ -12,16 +12,7 @@ import pytest
 from attribution import compiled, registry
 from attribution.errors import RegistryError
 from attribution.registry import load_registry
-
-ONE = """schema_version: 1
-outlets:
-  - id: al-nour
-    name: Al-Nour
-    aliases:
-      - {text: "Al Nour", lang: fr}
-    type: newspaper
-    country: LB
-"""
+from tests.test_registry import GOOD as ONE  # one outlet, valid
 
 
 @pytest.fixture(autouse=True)

@@ -98,12 +98,16 @@ def _ends_as_a_tag(parse: Parse | None, lex: Lexicon, verb: Token) -> bool:
     parser often has it, object) that ends the sentence; what it gives is the clause before."""
     if parse is None or verb.i == 0 or parse.tokens[verb.i - 1].text not in _TAG_OPENERS:
         return False
-    last = parse.sentences[verb.sent].last
     for c in parse.children(verb.i):
         if c.rel in ("nsubj", "obj") and c.i > verb.i and can_speak(parse, lex, c):
-            end = max(t.i for t in parse.subtree(c))
-            return all(t.upos == "PUNCT" for t in parse.tokens[end + 1 : last])
+            return _ends_sentence(parse, max(t.i for t in parse.subtree(c)))
     return False
+
+
+def _ends_sentence(parse: Parse, k: int) -> bool:
+    """Whether only punctuation follows token k in its sentence."""
+    last = parse.sentences[parse.tokens[k].sent].last
+    return all(t.upos == "PUNCT" for t in parse.tokens[k + 1 : last])
 
 
 def _gives_content(parse: Parse | None, lex: Lexicon, verb: Token) -> bool:
@@ -869,7 +873,7 @@ def _inverted_claim(
     after = _after_incise(parse, lex, verb, cue, sent)
     if after and _has_main_clause(parse, [*before, *after]):
         return trim([*before, *after])  # "Le pont, a-t-il dit, sera rouvert": all of it
-    if len(before) >= MIN_VERBLESS_CLAIM and _subject_ends_sentence(parse, lex, verb, sent):
+    if len(before) >= MIN_VERBLESS_CLAIM and _subject_ends_sentence(parse, lex, verb):
         return trim(before)  # "Des chiffres inférieurs à la réalité, souligne l'OMS."
     return []  # "Le président du club, Marc Delvaux, a assuré": no clause, no tag
 
@@ -877,14 +881,12 @@ def _inverted_claim(
 MIN_VERBLESS_CLAIM = 4
 
 
-def _subject_ends_sentence(parse: Parse, lex: Lexicon, verb: Token, sent: Sentence) -> bool:
+def _subject_ends_sentence(parse: Parse, lex: Lexicon, verb: Token) -> bool:
     """ "…, souligne l'OMS.": the verb, its subject after it, and the end of the sentence."""
     subject = subject_after(parse, lex, verb)
     if subject is None or subject.i < verb.i:
         return False
-    end = max(t.i for t in mention_tokens(parse, subject))
-    rest = parse.tokens[end + 1 : sent.last]
-    return all(t.upos == "PUNCT" for t in rest)
+    return _ends_sentence(parse, max(t.i for t in mention_tokens(parse, subject)))
 
 
 INCISE_SUBJECT_WORDS = 8
